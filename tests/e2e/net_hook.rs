@@ -9,7 +9,10 @@
 
 use std::collections::HashMap;
 
-use servo_ff_tests::{Resource, run_shell, serve};
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::{Resource, run_shell, serve};
 
 const PAGE: &str = r#"<!doctype html>
 <script>
