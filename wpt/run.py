@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Run the web-platform-tests under wpt/tests in the servo-ff shell.
+
+    run.py --shell PATH_TO_servo-ff [--timeout S] [--json OUT] [--jobs N]
+           [--list] [--self-test] [paths or test files ...]
+
+Starts wptserve on two free loopback ports, writes a hosts file that maps the
+test host names to 127.0.0.1, runs every test file in a fresh servo-ff process
+(`servo-ff --hosts-file HOSTS --timeout S [--pref N=V]... URL`), reads the
+`wpt-result {...}` console line that tests/resources/testharnessreport.js
+logs, compares each result with the expectations in wpt/meta (wptrunner's
+.ini format) and exits 1 if any result is unexpected. See wpt/README.md.
+"""
+
+import argparse
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+WPT_DIR = os.path.dirname(os.path.abspath(__file__))
+TESTS_ROOT = os.path.join(WPT_DIR, "tests")
+META_ROOT = os.path.join(WPT_DIR, "meta")
+DEFAULT_JSON = os.path.join(WPT_DIR, "results", "results.json")
+TESTHARNESS_JS = os.path.join(WPT_DIR, "node_modules", "wpt-runner", "testharness", "testharness.js")
+TESTHARNESSREPORT_JS = os.path.join(TESTS_ROOT, "resources", "testharnessreport.js")
+
+# The origins (README.md, "Origins"). The page is served from the primary host;
+# the others are wptserve "alternate hosts", reachable in .sub. files as
+# {{hosts[remote][]}} etc. Every name resolves to 127.0.0.1 through HOSTS_FILE.
+PAGE_HOST = "127.0.0.1"
+ALTERNATE_HOSTS = {"remote": "localhost", "remote2": "www.localhost", "insecure": "insecure.test"}
+HOSTS_FILE = ("# Written by wpt/run.py for servo-ff --hosts-file (hosts(5) format).\n"
+              "127.0.0.1 " + " ".join(ALTERNATE_HOSTS.values()) + "\n")
+
+# servo-ff exit codes (components/shell).
+SHELL_EXIT = {0: "done", 2: "timeout", 3: "load failure", 4: "crash", 64: "usage error"}
+RESULT_LINE = re.compile(r"^\[page\] (?:\S+ )?wpt-result (\{.*\})\s*$")
+LONG_TIMEOUT = re.compile(r"""<meta\s+name=["']?timeout["']?\s+content=["']?long""", re.I)
+LONG_FACTOR = 3            # testharness.js: 10 s by default, 60 s for timeout=long
+KILL_GRACE = 15            # seconds past --timeout before the runner kills the shell
+NOT_TEST_DIRS = {"resources", "support", "common", "tools"}
+
+
+def fail(message):
+    """A usage or setup error: exit 2 (1 means unexpected test results)."""
+    print("run.py: error: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
+# --- Metadata: the subset of wptrunner's .ini format that we use --------------
+
+def parse_ini(path):
+    """Parse a wptrunner metadata file into nested dicts.
+
+    Supported: `[heading]` sections nested by indentation (`\\]` and `\\\\`
+    escape inside headings), `key: value` lines, list values `[a, b]`, and
+    whole-line `#` comments. Conditional values (`if os == ...:`) are not.
+    Returns {"keys": {...}, "sections": {name: {"keys", "sections"}}}.
+    """
+    root = {"keys": {}, "sections": {}}
+    stack = [(-1, root)]
+    last_key = None
+    with open(path, encoding="utf-8") as f:
+        for lineno, raw in enumerate(f, 1):
+            line = raw.rstrip("\n").rstrip()
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            indent = len(line) - len(stripped)
+            where = "%s:%d" % (path, lineno)
+            if "\t" in line[:indent]:
+                fail(where + ": indent with spaces, not tabs")
+            while stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1]
+            if stripped.startswith("[") and stripped.endswith("]"):
+                name = re.sub(r"\\(.)", r"\1", stripped[1:-1])
+                node = parent["sections"].setdefault(name, {"keys": {}, "sections": {}})
+                stack.append((indent, node))
+                last_key = None
+            elif ":" in stripped and not stripped.startswith("if "):
+                key, _, value = stripped.partition(":")
+                value = value.strip()
+                if value.startswith("[") and value.endswith("]"):
+                    value = [v.strip() for v in value[1:-1].split(",") if v.strip()]
+                elif value == "":
+                    fail(where + ": empty value (conditional values are not supported)")
+                parent["keys"][key.strip()] = value
+                last_key = key
+            else:
+                fail(where + ": cannot parse %r%s" % (
+                    stripped, " (conditional values are not supported)" if last_key else ""))
+    return root
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def load_metadata(meta_root, test):
+    """Expectations for one test file (path relative to the tests root).
+
+    `__dir__.ini` files from the meta root down to the test's directory give
+    `prefs` (accumulated) and `disabled`; `<test>.ini`, section `[<file name>]`,
+    gives `expected`, `disabled`, `prefs` and per-subtest `expected`.
+    """
+    meta = {"expected": ["OK"], "disabled": None, "prefs": [], "subtests": {}}
+    parts = test.split("/")
+    for depth in range(len(parts)):
+        dir_ini = os.path.join(meta_root, *parts[:depth], "__dir__.ini")
+        if os.path.exists(dir_ini):
+            keys = parse_ini(dir_ini)["keys"]
+            meta["prefs"] += as_list(keys.get("prefs", []))
+            meta["disabled"] = keys.get("disabled", meta["disabled"])
+    test_ini = os.path.join(meta_root, *parts) + ".ini"
+    if os.path.exists(test_ini):
+        sections = parse_ini(test_ini)["sections"]
+        if parts[-1] not in sections:
+            fail("%s has no [%s] section" % (test_ini, parts[-1]))
+        node = sections[parts[-1]]
+        keys = node["keys"]
+        meta["expected"] = as_list(keys.get("expected", "OK"))
+        meta["disabled"] = keys.get("disabled", meta["disabled"])
+        meta["prefs"] += as_list(keys.get("prefs", []))
+        for name, sub in node["sections"].items():
+            meta["subtests"][name] = as_list(sub["keys"].get("expected", "PASS"))
+    # wptrunner writes prefs as `name: value`; servo-ff takes `--pref name=value`.
+    meta["prefs"] = ["=".join(p.strip() for p in pref.split(":", 1)) for pref in meta["prefs"]]
+    return meta
+
+
+# --- Test discovery -----------------------------------------------------------
+
+def is_test(tests_root, rel):
+    parts = rel.split("/")
+    if not rel.endswith((".html", ".htm", ".xhtml")) or NOT_TEST_DIRS & set(parts[:-1]):
+        return False
+    with open(os.path.join(tests_root, rel), encoding="utf-8", errors="replace") as f:
+        return "/resources/testharness.js" in f.read()
+
+
+def find_tests(tests_root, selectors):
+    found = []
+    for dirpath, dirnames, filenames in os.walk(tests_root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            rel = os.path.relpath(os.path.join(dirpath, name), tests_root).replace(os.sep, "/")
+            if is_test(tests_root, rel):
+                found.append(rel)
+    if not selectors:
+        return found
+    chosen = []
+    for selector in selectors:
+        if os.path.exists(selector):
+            rel = os.path.relpath(os.path.abspath(selector), tests_root).replace(os.sep, "/")
+        else:
+            rel = selector.lstrip("/").rstrip("/")
+            if not os.path.exists(os.path.join(tests_root, rel)):
+                fail("no such test or directory: %s" % selector)
+        matches = [t for t in found if rel == "." or t == rel or t.startswith(rel + "/")]
+        if not matches:
+            fail("%s is not a testharness.js test and holds none" % selector)
+        chosen += [t for t in matches if t not in chosen]
+    return chosen
+
+
+# --- The server ---------------------------------------------------------------
+
+def start_server(tests_root):
+    """Start wptserve on two free loopback ports; return (servers, config)."""
+    if not os.path.exists(TESTHARNESS_JS):
+        fail("%s is missing: run `npm ci --prefix wpt` in the checkout first" % TESTHARNESS_JS)
+    from wptserve import config as wptconfig, handlers, routes, server
+
+    def static(path):
+        def serve(request, response):
+            response.headers.set("Content-Type", "text/javascript; charset=utf-8")
+            with open(path, "rb") as f:
+                return f.read()
+        return handlers.handler(serve)
+
+    builder = wptconfig.ConfigBuilder(
+        logging.getLogger("wptserve"), browser_host=PAGE_HOST, alternate_hosts=ALTERNATE_HOSTS,
+        ports={"http": ["auto", "auto"]}, doc_root=tests_root)
+    config = builder.__enter__()  # computes the free ports and the domain tables
+    all_routes = [("GET", "/resources/testharness.js", static(TESTHARNESS_JS)),
+                  ("GET", "/resources/testharnessreport.js", static(TESTHARNESSREPORT_JS))]
+    all_routes += routes.routes
+    servers = []
+    for port in config.ports["http"]:
+        httpd = server.WebTestHttpd(host="127.0.0.1", port=port, doc_root=tests_root,
+                                    routes=all_routes, config=config)
+        httpd.start()
+        servers.append(httpd)
+    return servers, config
+
+
+# --- Running one test file ----------------------------------------------------
+
+def test_origin(config, test):
+    """Tests load from the page origin; `*.insecure.*` files (like WPT's
+    `*.https.*`) from the non-secure origin, since a secure page cannot even
+    frame or fetch from it (mixed content)."""
+    insecure = ".insecure." in os.path.basename(test)
+    host = ALTERNATE_HOSTS["insecure"] if insecure else PAGE_HOST
+    return "http://%s:%d" % (host, config.ports["http"][0])
+
+
+def run_test(args, test, meta, config, hosts_file, log_dir):
+    with open(os.path.join(args.tests_root, test), encoding="utf-8", errors="replace") as f:
+        long_test = bool(LONG_TIMEOUT.search(f.read()))
+    timeout = args.timeout * (LONG_FACTOR if long_test else 1)
+    url = test_origin(config, test) + "/" + urllib.parse.quote(test)
+    cmd = [args.shell, "--hosts-file", hosts_file, "--timeout", str(timeout)]
+    for pref in meta["prefs"]:
+        cmd += ["--pref", pref]
+    cmd.append(url)
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["HOST_FILE"] = hosts_file
+
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout + KILL_GRACE)
+        killed = False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the shell's own process group
+        out, err = proc.communicate()
+        killed = True
+    duration = time.monotonic() - started
+    out = out.decode("utf-8", "replace")
+    err = err.decode("utf-8", "replace")
+
+    log_path = os.path.join(log_dir, test + ".log")
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as f:
+        f.write("$ %s\n\n--- stdout ---\n%s\n--- stderr ---\n%s" % (" ".join(cmd), out, err))
+
+    result = None
+    for line in out.splitlines():
+        match = RESULT_LINE.match(line)
+        if match:
+            try:
+                result = json.loads(match.group(1))
+            except ValueError as e:
+                result = {"status": "ERROR", "message": "bad wpt-result line: %s" % e, "tests": []}
+    code = proc.returncode
+    shell_said = "shell exited %s (%s)" % (code, SHELL_EXIT.get(code, "signal %d" % -code if code < 0 else "?"))
+    if result is not None:
+        status, message, subtests = result.get("status"), result.get("message"), result.get("tests", [])
+        if code != 0:
+            message = (message + "; " if message else "") + "after reporting, " + shell_said
+    elif killed:
+        status, message, subtests = "TIMEOUT", "runner killed the shell after %d s" % (timeout + KILL_GRACE), []
+    elif code == 2:
+        status, message, subtests = "TIMEOUT", shell_said, []
+    elif code == 4 or code < 0:
+        status, message, subtests = "CRASH", shell_said, []
+    else:
+        status, message, subtests = "ERROR", shell_said + ", no wpt-result line", []
+
+    record = {"test": "/" + test, "url": url, "status": status, "expected": meta["expected"],
+              "unexpected": status not in meta["expected"], "message": message,
+              "exit_code": code, "duration": round(duration, 2), "log": log_path, "subtests": []}
+    for sub in subtests:
+        expected = meta["subtests"].get(sub.get("name"), ["PASS"])
+        record["subtests"].append({"name": sub.get("name"), "status": sub.get("status"),
+                                   "expected": expected, "unexpected": sub.get("status") not in expected,
+                                   "message": sub.get("message")})
+    return record
+
+
+# --- Reporting ----------------------------------------------------------------
+
+def print_table(records):
+    rows = [("file", "subtest", "result", "expected", "")]
+    for r in records:
+        test = r["test"].lstrip("/")
+        if r["status"] == "SKIP":
+            rows.append((test, "-", "SKIP", "-", "disabled: " + str(r["message"])))
+            continue
+        rows.append((test, "-", r["status"], "|".join(r["expected"]), "UNEXPECTED" if r["unexpected"] else ""))
+        for s in r["subtests"]:
+            name = s["name"] if len(s["name"]) <= 70 else s["name"][:69] + "~"
+            rows.append((test, name, s["status"], "|".join(s["expected"]),
+                         "UNEXPECTED" if s["unexpected"] else ""))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    print()
+    for row in rows:
+        print(("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4]).rstrip())
+
+
+def summarize(records):
+    results = []  # every file's harness status and every subtest
+    for r in records:
+        if r["status"] != "SKIP":
+            results.append(r)
+            results += r["subtests"]
+    unexpected = [x for x in results if x["unexpected"]]
+    expected_fail = [x for x in results if not x["unexpected"] and x["status"] != "PASS"
+                     and x["status"] != "OK"]
+    files = sum(1 for r in records if r["status"] != "SKIP")
+    print()
+    print("Ran %d files (%d skipped), %d subtests" % (
+        files, len(records) - files, len(results) - files))
+    print("Expected non-passing results (FAIL etc. listed in wpt/meta): %d" % len(expected_fail))
+    for r in records:
+        if r["status"] != "SKIP" and (r["unexpected"] or any(s["unexpected"] for s in r["subtests"])):
+            print("UNEXPECTED in /%s (log: %s)" % (r["test"].lstrip("/"), r["log"]))
+            if r["unexpected"]:
+                print("  file: %s, expected %s: %s" % (r["status"], "|".join(r["expected"]), r["message"] or ""))
+            for s in r["subtests"]:
+                if s["unexpected"]:
+                    print("  [%s] %s, expected %s: %s" % (s["name"], s["status"], "|".join(s["expected"]),
+                                                          s["message"] or ""))
+    print("%d passed, %d failed" % (len(results) - len(unexpected), len(unexpected)))
+    return not unexpected
+
+
+# --- Main ---------------------------------------------------------------------
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shell", help="path to the servo-ff binary")
+    parser.add_argument("--timeout", type=int, default=30,
+                        help="seconds per test file, x%d for <meta name=timeout content=long>" % LONG_FACTOR)
+    parser.add_argument("--json", default=DEFAULT_JSON, help="where to write the results (%(default)s)")
+    parser.add_argument("--jobs", type=int, default=1, help="test files run at once (%(default)s)")
+    parser.add_argument("--list", action="store_true", help="list the tests and exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that the runner reports a wrong expectation (runner_selftest.py)")
+    parser.add_argument("--tests-root", default=TESTS_ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--meta-root", default=META_ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help="test files or directories (default: all)")
+    return parser.parse_args(argv)
+
+
+def main(argv):
+    args = parse_args(argv)
+    args.tests_root = os.path.abspath(args.tests_root)
+    args.meta_root = os.path.abspath(args.meta_root)
+    if args.self_test:
+        import runner_selftest
+        return runner_selftest.main(["--shell", args.shell] if args.shell else [])
+    tests = find_tests(args.tests_root, args.paths)
+    if args.list:
+        for test in tests:
+            disabled = load_metadata(args.meta_root, test)["disabled"]
+            print(test + ("  (disabled: %s)" % disabled if disabled else ""))
+        return 0
+    if not args.shell:
+        fail("--shell PATH_TO_servo-ff is required")
+    if not os.access(args.shell, os.X_OK):
+        fail("%s is not an executable" % args.shell)
+    logging.basicConfig(level=logging.WARNING, format="wptserve: %(levelname)s %(message)s")
+
+    servers, config = start_server(args.tests_root)
+    page_origin = "http://%s:%d" % (PAGE_HOST, config.ports["http"][0])
+    print("wptserve on %s (ports %s), tests from %s" % (
+        page_origin, ", ".join(map(str, config.ports["http"])), args.tests_root))
+    log_dir = os.path.join(os.path.dirname(os.path.abspath(args.json)), "logs")
+    records = {}
+    with tempfile.TemporaryDirectory(prefix="wpt-hosts-") as tmp:
+        hosts_file = os.path.join(tmp, "hosts")
+        with open(hosts_file, "w") as f:
+            f.write(HOSTS_FILE)
+        metas = {test: load_metadata(args.meta_root, test) for test in tests}
+        for test in tests:
+            if metas[test]["disabled"]:
+                records[test] = {"test": "/" + test, "status": "SKIP", "message": metas[test]["disabled"],
+                                 "expected": [], "unexpected": False, "subtests": []}
+        todo = [t for t in tests if t not in records]
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = {pool.submit(run_test, args, t, metas[t], config, hosts_file, log_dir): t
+                       for t in todo}
+            for n, future in enumerate(as_completed(futures), 1):
+                r = future.result()
+                records[futures[future]] = r
+                bad = sum(1 for s in r["subtests"] if s["unexpected"]) + r["unexpected"]
+                print("[%d/%d] %s %s, %d subtests, %d unexpected (%.1f s)" % (
+                    n, len(todo), r["test"], r["status"], len(r["subtests"]), bad, r["duration"]),
+                    flush=True)
+    for httpd in servers:
+        httpd.stop()
+
+    ordered = [records[t] for t in tests]
+    print_table(ordered)
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w", encoding="utf-8") as f:
+        json.dump({"shell": os.path.abspath(args.shell), "page_origin": page_origin,
+                   "duration": round(time.monotonic() - started, 2), "results": ordered}, f, indent=2)
+    print("\nResults written to %s" % args.json)
+    return 0 if summarize(ordered) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,2 @@
+// A worker with no event handlers: it installs and activates at once.
+"use strict";
