@@ -30,11 +30,11 @@ pub fn handle_foreign_fetch(request: &Request) -> Option<Response> {
         debug!(target: LOG_TARGET, "http fetch step 3.2: {url}: not a subresource request");
         return None;
     }
-    if let Origin::Origin(ref origin) = request.origin {
-        if *origin == url.origin() {
-            debug!(target: LOG_TARGET, "http fetch step 3.2: {url}: same-origin request");
-            return None;
-        }
+    if let Origin::Origin(ref origin) = request.origin
+        && *origin == url.origin()
+    {
+        debug!(target: LOG_TARGET, "http fetch step 3.2: {url}: same-origin request");
+        return None;
     }
     debug!(target: LOG_TARGET, "http fetch step 3.2: {url}: no foreign fetch registration");
     None
