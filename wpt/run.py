@@ -179,6 +179,8 @@ def start_server(tests_root):
     if not os.path.exists(TESTHARNESS_JS):
         fail("%s is missing: run `npm ci --prefix wpt` in the checkout first" % TESTHARNESS_JS)
     from wptserve import config as wptconfig, handlers, routes, server
+    # Code shared by the Python handlers (wptserve runs them in-process).
+    sys.path.insert(0, os.path.join(WPT_DIR, "lib"))
 
     def static(path):
         def serve(request, response):

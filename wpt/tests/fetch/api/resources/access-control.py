@@ -21,25 +21,7 @@ Body (application/json):
 """
 import json
 
-CORS_PARAMS = [
-    (b"ACAOrigin", b"Access-Control-Allow-Origin"),
-    (b"ACEHeaders", b"Access-Control-Expose-Headers"),
-    (b"ACAMethods", b"Access-Control-Allow-Methods"),
-    (b"ACAHeaders", b"Access-Control-Allow-Headers"),
-    (b"ACACredentials", b"Access-Control-Allow-Credentials"),
-]
-
-
-def set_cors_headers(request, response):
-    for param, header in CORS_PARAMS:
-        if param in request.GET:
-            value = request.GET.first(param)
-            if param == b"ACAOrigin" and value == b"origin":
-                value = request.headers.get(b"origin", b"null")
-            response.headers.set(header, value)
-    for extra in request.GET.get_list(b"header"):
-        name, _, value = extra.partition(b":")
-        response.headers.append(name.strip(), value.strip())
+from wpt_cors import set_cors_headers
 
 
 def main(request, response):

@@ -12,22 +12,11 @@ ACAMethods, ACAHeaders, ACACredentials), so a cross-origin page can be allowed
 to read the `Link` header with `ACEHeaders=Link`.
 """
 
-CORS_PARAMS = [
-    (b"ACAOrigin", b"Access-Control-Allow-Origin"),
-    (b"ACEHeaders", b"Access-Control-Expose-Headers"),
-    (b"ACAMethods", b"Access-Control-Allow-Methods"),
-    (b"ACAHeaders", b"Access-Control-Allow-Headers"),
-    (b"ACACredentials", b"Access-Control-Allow-Credentials"),
-]
+from wpt_cors import set_cors_headers
 
 
 def main(request, response):
-    for param, header in CORS_PARAMS:
-        if param in request.GET:
-            value = request.GET.first(param)
-            if param == b"ACAOrigin" and value == b"origin":
-                value = request.headers.get(b"origin", b"null")
-            response.headers.set(header, value)
+    set_cors_headers(request, response)
     for link in request.GET.get_list(b"link"):
         response.headers.append(b"Link", link)
     response.headers.set(b"Content-Type", b"text/plain")
