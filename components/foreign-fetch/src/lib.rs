@@ -1,0 +1,58 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
+
+//! Service Worker foreign fetch: engine-independent algorithms.
+//!
+//! The feature and the spec text these modules implement are summarized in
+//! `docs/foreign-fetch-spec.md` (section numbers below refer to it). Nothing
+//! here knows about Servo; net and script call in with plain values.
+//!
+//! # Public API
+//!
+//! **Net, in HTTP fetch** (before the CORS preflight and the HTTP cache):
+//! - [`registry::Registry::has_foreign_registrations`]`(&PartitionKey, &Origin)`:
+//!   cheap pre-check on the request URL's origin.
+//! - build a [`request::RequestSnapshot`] from the request, then
+//!   [`eligibility::check`]`(&snapshot) -> Result<(), Ineligible>` (§4: subresource,
+//!   secure client, cross-origin, no preflight needed).
+//! - [`registry::Registry::lookup`]`(&PartitionKey, &Url, &Origin) -> Option<&ForeignFetchRegistration>`
+//!   (§4: longest registration scope, foreign scope prefix, worker origin,
+//!   origin allow-list); [`registry::lookup_linear`] is the reference scan.
+//! - send a [`messages::ForeignFetchRequest`], receive a
+//!   [`messages::ForeignFetchAnswer`], act on its [`outcome::Outcome`].
+//!
+//! **Net, on responses**: `Link` headers ([`link::Link`], a `headers::Header`)
+//! → [`link::Link::service_worker_links`] (§1) when
+//! [`link::may_process_link_header`] allows it;
+//! [`link::ServiceWorkerLink::start_register_urls`] gives Start Register's
+//! script and scope URLs.
+//!
+//! **Script, in `InstallEvent.registerForeignFetch`**:
+//! [`options::validate`]`(&ForeignFetchOptions, &InstallContext) -> Result<ForeignFetchConfig, OptionsError>`
+//! (§2; the error's [`options::ErrorKind`] says `TypeError` or
+//! `InvalidStateError`).
+//!
+//! **Script, after a `ForeignFetchEvent`**: [`outcome::decide`]`(&EventResult, &RequestSnapshot) -> Outcome`
+//! (§3–4: fall back, network error, opaque, pass through, CORS-filtered with
+//! exposed headers, then Fetch's checks on a worker-provided response), then
+//! a [`messages::ForeignFetchAnswer`].
+//!
+//! **Whoever owns registrations** (the service worker manager):
+//! [`registry::Registry::insert`] / `remove` / `set_state` / `set_config`,
+//! keyed by [`registry::PartitionKey`] (today always `Unpartitioned`).
+//!
+//! Shared vocabulary: [`origin::Origin`] (a serializable origin),
+//! [`safelist`] (Fetch's CORS-safelisted method and request-header rules).
+
+#![deny(missing_docs)]
+
+pub mod eligibility;
+pub mod link;
+pub mod messages;
+pub mod options;
+pub mod origin;
+pub mod outcome;
+pub mod registry;
+pub mod request;
+pub mod safelist;

@@ -1,0 +1,218 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
+
+//! The messages net and the foreign worker's script thread exchange for one
+//! intercepted request (spec §4, "Invoke Run Service Worker ... Queue a task
+//! ... Wait for task to have executed"). All are `serde` types, sent over
+//! `ipc-channel`.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::outcome::{NetworkErrorReason, Outcome, ResponseType};
+use crate::registry::RegistrationId;
+use crate::request::RequestSnapshot;
+
+/// Identifies one intercepted fetch, so that an answer finds its request.
+#[derive(Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize)]
+pub struct FetchId(pub u64);
+
+/// Net → script: dispatch a `foreignfetch` event for this request at the
+/// active worker of this registration.
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
+pub struct ForeignFetchRequest {
+    /// Which fetch this is.
+    pub fetch_id: FetchId,
+    /// The registration whose active worker gets the event.
+    pub registration_id: RegistrationId,
+    /// The request; `ForeignFetchEvent.request` is built from it (with
+    /// immutable headers) and `ForeignFetchEvent.origin` is the Unicode
+    /// serialization of its origin.
+    pub request: RequestSnapshot,
+    /// The request body, if any (POST).
+    pub body: Option<Vec<u8>>,
+}
+
+impl ForeignFetchRequest {
+    /// The value of `ForeignFetchEvent.origin`: "the Unicode serialization of
+    /// request's origin" (Handle Foreign Fetch step 14.5).
+    pub fn event_origin(&self) -> String {
+        self.request.origin.unicode_serialization()
+    }
+}
+
+/// The parts of the worker's response that travel back to net.
+#[derive(Clone, Debug, Default, Deserialize, Eq, PartialEq, Serialize)]
+pub struct ResponseParts {
+    /// The status code.
+    pub status: u16,
+    /// The status message (a byte string).
+    pub status_text: Vec<u8>,
+    /// The header list of the *internal* response, in order; the filter named
+    /// by the outcome decides what the client sees.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The whole body.
+    pub body: Vec<u8>,
+    /// The response's URL list (empty for a synthetic response).
+    pub url_list: Vec<Url>,
+    /// The type of the worker's response before Handle Foreign Fetch filtered
+    /// it.
+    pub response_type: ResponseType,
+}
+
+/// Script → net: how the `foreignfetch` event ended.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct ForeignFetchAnswer {
+    /// The fetch this answers.
+    pub fetch_id: FetchId,
+    /// What HTTP fetch does next (from [`crate::outcome::decide`]).
+    pub outcome: Outcome,
+    /// The worker's response, present exactly when `outcome` carries one.
+    pub response: Option<ResponseParts>,
+}
+
+impl ForeignFetchAnswer {
+    /// An answer that keeps its invariant: a response is attached exactly when
+    /// the outcome carries one. A response-carrying outcome without a response
+    /// becomes a network error; a response attached to another outcome is
+    /// dropped.
+    pub fn new(
+        fetch_id: FetchId,
+        outcome: Outcome,
+        response: Option<ResponseParts>,
+    ) -> ForeignFetchAnswer {
+        match (outcome.has_response(), response) {
+            (true, Some(response)) => ForeignFetchAnswer {
+                fetch_id,
+                outcome,
+                response: Some(response),
+            },
+            (true, None) => ForeignFetchAnswer {
+                fetch_id,
+                outcome: Outcome::NetworkError(NetworkErrorReason::Aborted),
+                response: None,
+            },
+            (false, _) => ForeignFetchAnswer {
+                fetch_id,
+                outcome,
+                response: None,
+            },
+        }
+    }
+
+    /// `respondWith` was not called: go on to the network.
+    pub fn fall_back(fetch_id: FetchId) -> ForeignFetchAnswer {
+        ForeignFetchAnswer::new(fetch_id, Outcome::FallBackToNetwork, None)
+    }
+
+    /// The fetch fails with a network error.
+    pub fn network_error(fetch_id: FetchId, reason: NetworkErrorReason) -> ForeignFetchAnswer {
+        ForeignFetchAnswer::new(fetch_id, Outcome::NetworkError(reason), None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::origin::Origin;
+    use crate::request::{Destination, RequestMode, ResponseTainting};
+
+    fn request() -> ForeignFetchRequest {
+        let mut request = RequestSnapshot::new(
+            Url::parse("https://cdn.test/fonts/a.woff2?v=1").unwrap(),
+            Origin::parse("https://xn--caf-dma.test").unwrap(),
+        );
+        request.method = "POST".to_owned();
+        request.headers = vec![
+            ("Content-Type".to_owned(), b"text/plain".to_vec()),
+            ("Accept".to_owned(), vec![0xE9, b'*']),
+        ];
+        request.destination = Destination::Font;
+        request.mode = RequestMode::NoCors;
+        request.response_tainting = ResponseTainting::Opaque;
+        request.client_is_secure_context = true;
+        request.referrer = Some(Url::parse("https://café.test/page").unwrap());
+        ForeignFetchRequest {
+            fetch_id: FetchId(7),
+            registration_id: RegistrationId(42),
+            request,
+            body: Some(b"a=b".to_vec()),
+        }
+    }
+
+    fn answer() -> ForeignFetchAnswer {
+        ForeignFetchAnswer::new(
+            FetchId(7),
+            Outcome::CorsFiltered {
+                exposed_headers: vec!["X-A".to_owned()],
+            },
+            Some(ResponseParts {
+                status: 200,
+                status_text: b"OK".to_vec(),
+                headers: vec![("X-A".to_owned(), b"1".to_vec())],
+                body: vec![0, 1, 2, 255],
+                url_list: vec![Url::parse("https://cdn.test/fonts/a.woff2?v=1").unwrap()],
+                response_type: ResponseType::Basic,
+            }),
+        )
+    }
+
+    #[test]
+    fn event_origin_is_the_unicode_serialization() {
+        assert_eq!(request().event_origin(), "https://café.test");
+        let mut opaque = request();
+        opaque.request.origin = Origin::Opaque;
+        assert_eq!(opaque.event_origin(), "null");
+    }
+
+    #[test]
+    fn answers_keep_their_invariant() {
+        let answer = ForeignFetchAnswer::new(FetchId(1), Outcome::Opaque, None);
+        assert_eq!(
+            answer.outcome,
+            Outcome::NetworkError(NetworkErrorReason::Aborted)
+        );
+        let answer = ForeignFetchAnswer::new(
+            FetchId(1),
+            Outcome::FallBackToNetwork,
+            Some(ResponseParts::default()),
+        );
+        assert_eq!(answer.response, None);
+        assert_eq!(
+            ForeignFetchAnswer::fall_back(FetchId(2)).outcome,
+            Outcome::FallBackToNetwork
+        );
+        assert!(
+            ForeignFetchAnswer::network_error(FetchId(3), NetworkErrorReason::Canceled)
+                .response
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn messages_round_trip_over_ipc_channel() {
+        let (request_sender, request_receiver) =
+            ipc_channel::ipc::channel::<ForeignFetchRequest>().unwrap();
+        let (answer_sender, answer_receiver) =
+            ipc_channel::ipc::channel::<ForeignFetchAnswer>().unwrap();
+
+        request_sender.send(request()).unwrap();
+        assert_eq!(request_receiver.recv().unwrap(), request());
+
+        for answer in [
+            answer(),
+            ForeignFetchAnswer::fall_back(FetchId(8)),
+            ForeignFetchAnswer::network_error(
+                FetchId(9),
+                NetworkErrorReason::OriginMismatch {
+                    given: "https://example.com/".to_owned(),
+                    expected: "https://café.test".to_owned(),
+                },
+            ),
+        ] {
+            answer_sender.send(answer.clone()).unwrap();
+            assert_eq!(answer_receiver.recv().unwrap(), answer);
+        }
+    }
+}
