@@ -38,16 +38,25 @@ fn http_fetch_hook_runs_for_every_request_in_the_patched_servo() {
     let page = format!("http://127.0.0.1:{port}/");
     let run = run_shell(&page, &[], &[("RUST_LOG", "foreign_fetch=debug")]);
 
-    assert_eq!(run.status, Some(0), "the shell did not finish cleanly\n{run}");
+    assert_eq!(
+        run.status,
+        Some(0),
+        "the shell did not finish cleanly\n{run}"
+    );
     // The page got the network's responses, untouched.
     run.assert_stdout_line("[page] log cross-origin 200 cross");
     run.assert_stdout_line("[page] log same-origin 200 same");
     // And the hook saw each kind of request.
     for expected in [
         format!("http fetch step 3.2: {page}: not a subresource request"),
-        format!("http fetch step 3.2: http://localhost:{port}/cross.txt: no foreign fetch registration"),
+        format!(
+            "http fetch step 3.2: http://localhost:{port}/cross.txt: no foreign fetch registration"
+        ),
         format!("http fetch step 3.2: http://127.0.0.1:{port}/same.txt: same-origin request"),
     ] {
-        assert!(run.stderr_contains(&expected), "no log line {expected:?}\n{run}");
+        assert!(
+            run.stderr_contains(&expected),
+            "no log line {expected:?}\n{run}"
+        );
     }
 }

@@ -50,35 +50,35 @@ impl fmt::Display for Ineligible {
         match self {
             Ineligible::ServiceWorkersModeNone => {
                 write!(formatter, "the request's service-workers mode is \"none\"")
-            }
+            },
             Ineligible::Navigation(destination) => {
                 write!(
                     formatter,
                     "navigation requests ({destination:?}) are never intercepted"
                 )
-            }
+            },
             Ineligible::WorkerScript(destination) => {
                 write!(
                     formatter,
                     "worker scripts ({destination:?}) are never intercepted"
                 )
-            }
+            },
             Ineligible::NotSubresource(destination) => {
                 write!(formatter, "not a subresource request ({destination:?})")
-            }
+            },
             Ineligible::ClientNotSecureContext => {
                 write!(formatter, "the request's client is not a secure context")
-            }
+            },
             Ineligible::SameOrigin => write!(formatter, "the request is same-origin"),
             Ineligible::MethodNotSafelisted(method) => {
                 write!(formatter, "method {method:?} would need a CORS preflight")
-            }
+            },
             Ineligible::UseCorsPreflight => {
                 write!(formatter, "the request's use-CORS-preflight flag is set")
-            }
+            },
             Ineligible::HeaderNotSafelisted(name) => {
                 write!(formatter, "header {name:?} would need a CORS preflight")
-            }
+            },
             Ineligible::SafelistedHeadersTooLong(size) => write!(
                 formatter,
                 "CORS-safelisted header values total {size} bytes (more than {MAX_SAFELISTED_TOTAL_LENGTH})"

@@ -93,7 +93,7 @@ impl Origin {
                         && url
                             .host()
                             .is_some_and(|url_host| host_matches(host, &url_host))
-                }
+                },
                 _ => self.same_origin(&Origin::from_url(url)),
             },
         }
@@ -136,9 +136,9 @@ impl Origin {
                     Host::Domain(domain) => {
                         let domain = domain.strip_suffix('.').unwrap_or(domain);
                         domain == "localhost" || domain.ends_with(".localhost")
-                    }
+                    },
                 }
-            }
+            },
         }
     }
 
@@ -147,7 +147,7 @@ impl Origin {
             Origin::Opaque => url::Origin::new_opaque(),
             Origin::Tuple { scheme, host, port } => {
                 url::Origin::Tuple(scheme.clone(), host.clone(), *port)
-            }
+            },
         }
     }
 }

@@ -122,23 +122,23 @@ impl fmt::Display for NetworkErrorReason {
                     formatter,
                     "the foreignfetch event was canceled without respondWith()"
                 )
-            }
+            },
             NetworkErrorReason::RespondWithRejected => {
                 write!(formatter, "the promise passed to respondWith() rejected")
-            }
+            },
             NetworkErrorReason::NotAForeignFetchResponse => write!(
                 formatter,
                 "respondWith() must resolve with {{response: <a Response>, ...}}"
             ),
             NetworkErrorReason::BodyUnusable => {
                 write!(formatter, "the response's body was already used or locked")
-            }
+            },
             NetworkErrorReason::Aborted => {
                 write!(
                     formatter,
                     "the foreign fetch worker stopped before it answered"
                 )
-            }
+            },
             NetworkErrorReason::HeadersWithoutOrigin => write!(
                 formatter,
                 "'headers' can only be given together with 'origin' (an opaque response exposes no headers)"
@@ -149,7 +149,7 @@ impl fmt::Display for NetworkErrorReason {
             ),
             NetworkErrorReason::ErrorResponse => {
                 write!(formatter, "the worker answered with an error response")
-            }
+            },
             NetworkErrorReason::OpaqueForNonNoCorsRequest => write!(
                 formatter,
                 "an opaque response cannot answer a request whose mode is not \"no-cors\" (set 'origin' to opt in to CORS)"
@@ -224,19 +224,19 @@ pub fn handle_foreign_fetch(event: &EventResult, request: &RequestSnapshot) -> O
             } else {
                 Outcome::FallBackToNetwork
             };
-        }
+        },
         // Step 14.12. If e's respond-with error flag is set, set
         // handleFetchFailed to true.
         // Step 16. If handleFetchFailed is true, then: Return a network error.
         RespondWith::Rejected => {
             return Outcome::NetworkError(NetworkErrorReason::RespondWithRejected);
-        }
+        },
         RespondWith::NotAForeignFetchResponse => {
             return Outcome::NetworkError(NetworkErrorReason::NotAForeignFetchResponse);
-        }
+        },
         RespondWith::BodyUnusable => {
             return Outcome::NetworkError(NetworkErrorReason::BodyUnusable);
-        }
+        },
         // "If task is discarded or the script has been aborted by the
         // termination of activeWorker, set handleFetchFailed to true."
         RespondWith::Aborted => return Outcome::NetworkError(NetworkErrorReason::Aborted),
@@ -271,7 +271,7 @@ pub fn handle_foreign_fetch(event: &EventResult, request: &RequestSnapshot) -> O
             // Step 14.13.3. Else set response to an opaque filtered response
             // of internalResponse.
             Outcome::Opaque
-        }
+        },
         Some(origin) => {
             // Step 14.14. Else if e's origin is not equal to the Unicode
             // serialization of request's origin, set handleFetchFailed to
@@ -321,7 +321,7 @@ pub fn handle_foreign_fetch(event: &EventResult, request: &RequestSnapshot) -> O
             // Step 14.17.4. Set response to a CORS filtered response of
             // internalResponse.
             Outcome::CorsFiltered { exposed_headers }
-        }
+        },
     }
     // Step 17. Else: Return response. (The returns above.)
 }
@@ -767,7 +767,7 @@ mod tests {
                 Answer::OriginAndHeaders => (Some(PAGE.to_owned()), vec![TEST_HEADER.to_owned()]),
                 Answer::WrongOrigin => {
                     (Some(WRONG_ORIGIN.to_owned()), vec![TEST_HEADER.to_owned()])
-                }
+                },
             };
             WorkerResponse {
                 origin,

@@ -101,7 +101,7 @@ pub fn is_cors_safelisted_request_header(name: &str, value: &[u8]) -> bool {
                 essence.as_str(),
                 "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
             )
-        }
+        },
         "range" => {
             // Step 1. Let rangeValue be the result of parsing a single range
             // header value given value and false.
@@ -111,7 +111,7 @@ pub fn is_cors_safelisted_request_header(name: &str, value: &[u8]) -> bool {
                 parse_single_range_header_value(value, false),
                 Some((Some(_), _))
             )
-        }
+        },
         // Otherwise: Return false.
         _ => false,
     }

@@ -56,7 +56,9 @@ fn apply_crate(layout: &Layout, name: &str, base: &CrateBase) -> Result<()> {
         return Ok(());
     }
 
-    let staging = layout.scratch_dir("staging").join(format!("{name}-{}", base.version));
+    let staging = layout
+        .scratch_dir("staging")
+        .join(format!("{name}-{}", base.version));
     remove_dir_if_exists(&staging)?;
     std::fs::create_dir_all(staging.parent().context("staging has no parent")?)?;
     pristine::unpack(layout, name, base, &staging)?;
@@ -154,5 +156,9 @@ fn apply_patch(patch: &Patch, dir: &Path) -> Result<()> {
     if failed.is_empty() {
         bail!("git apply failed:\n{}", stderr.trim_end());
     }
-    bail!("{}\n(git apply said:\n{})", failed.join("\n"), stderr.trim_end())
+    bail!(
+        "{}\n(git apply said:\n{})",
+        failed.join("\n"),
+        stderr.trim_end()
+    )
 }

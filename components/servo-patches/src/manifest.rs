@@ -34,13 +34,16 @@ pub struct CrateBase {
 impl Manifest {
     pub fn load(layout: &Layout) -> Result<Self> {
         let path = layout.root.join("patches/patches.toml");
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         let manifest: Manifest =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         for (name, base) in &manifest.crates {
             if base.checksum.len() != 64 || !base.checksum.bytes().all(|b| b.is_ascii_hexdigit()) {
-                bail!("{}: {name}: checksum is not a SHA-256 hex digest", path.display());
+                bail!(
+                    "{}: {name}: checksum is not a SHA-256 hex digest",
+                    path.display()
+                );
             }
         }
         manifest.check_workspace(layout)?;
@@ -56,8 +59,8 @@ impl Manifest {
     /// here: a build never silently uses an unpatched crate.
     fn check_workspace(&self, layout: &Layout) -> Result<()> {
         let path = layout.root.join("Cargo.toml");
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         let cargo: toml::Table =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         let patch_table = cargo
@@ -92,7 +95,9 @@ impl Manifest {
         }
         for (name, path) in wired {
             if path.is_some_and(|p| p.starts_with(LINK_NAME)) && !self.crates.contains_key(name) {
-                bail!("Cargo.toml: [patch.crates-io] {name} points into {LINK_NAME}/ but patches/patches.toml does not list it");
+                bail!(
+                    "Cargo.toml: [patch.crates-io] {name} points into {LINK_NAME}/ but patches/patches.toml does not list it"
+                );
             }
         }
         Ok(())

@@ -31,7 +31,11 @@ pub fn unpack(layout: &Layout, name: &str, base: &CrateBase, dest: &Path) -> Res
         .with_context(|| format!("unpacking {}", archive.display()))?;
     let unpacked = scratch.join(format!("{name}-{}", base.version));
     if !unpacked.is_dir() {
-        bail!("{} has no {name}-{}/ directory", archive.display(), base.version);
+        bail!(
+            "{} has no {name}-{}/ directory",
+            archive.display(),
+            base.version
+        );
     }
     std::fs::rename(&unpacked, dest)?;
     std::fs::remove_dir_all(&scratch)?;
@@ -90,7 +94,9 @@ fn find_cached(name: &str, version: &str) -> Result<Option<PathBuf>> {
 /// the workspace itself cannot, since it replaces the crate by its patched copy.
 fn fetch(layout: &Layout, name: &str, version: &str) -> Result<()> {
     log::info!("fetching {name} {version} from crates.io");
-    let dir = layout.scratch_dir("fetch").join(format!("{name}-{version}"));
+    let dir = layout
+        .scratch_dir("fetch")
+        .join(format!("{name}-{version}"));
     std::fs::create_dir_all(&dir)?;
     std::fs::write(
         dir.join("Cargo.toml"),

@@ -54,7 +54,10 @@ impl Series {
             if !file_name.get(..5).is_some_and(|prefix| {
                 prefix[..4].bytes().all(|b| b.is_ascii_digit()) && prefix.ends_with('-')
             }) {
-                bail!("{}: patch files are named NNNN-short-name.patch", path.display());
+                bail!(
+                    "{}: patch files are named NNNN-short-name.patch",
+                    path.display()
+                );
             }
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;

@@ -39,7 +39,11 @@ pub fn sync_tree(source: &Path, target: &Path) -> Result<usize> {
         .contents_first(true)
         .into_iter()
         .filter_map(|entry| entry.ok())
-        .filter(|entry| !source.join(entry.path().strip_prefix(target).unwrap_or(entry.path())).exists())
+        .filter(|entry| {
+            !source
+                .join(entry.path().strip_prefix(target).unwrap_or(entry.path()))
+                .exists()
+        })
         .collect();
     for entry in stale {
         if entry.file_type().is_dir() {

@@ -40,7 +40,8 @@ fn scratch(name: &str, edit_patch: impl Fn(String) -> String, wire: bool) -> Pat
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(
-            dir.join("patches/servo-net").join(path.file_name().unwrap()),
+            dir.join("patches/servo-net")
+                .join(path.file_name().unwrap()),
             edit_patch(text),
         )
         .unwrap();
@@ -75,7 +76,10 @@ fn the_series_applies_and_reapplying_is_a_no_op() {
 
     let (ok, stderr) = run(&root, &["apply"]);
     assert!(ok, "{stderr}");
-    assert!(!stderr.contains("applied"), "second apply did work: {stderr}");
+    assert!(
+        !stderr.contains("applied"),
+        "second apply did work: {stderr}"
+    );
     assert_eq!(
         std::fs::metadata(&patched).unwrap().modified().unwrap(),
         modified

@@ -128,10 +128,10 @@ where
             "--" => {
                 only_positional = true;
                 continue;
-            }
+            },
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
-            _ => {}
+            _ => {},
         }
 
         let (name, inline_value) = match arg.split_once('=') {
@@ -161,7 +161,7 @@ where
                     return Err("--hosts-file needs a non-empty PATH".into());
                 }
                 hosts_file = Some(PathBuf::from(value));
-            }
+            },
             "--timeout" => timeout_secs = parse_timeout(&value)?,
             "--window-size" => window_size = parse_window_size(&value)?,
             _ => unreachable!("checked above"),
@@ -185,7 +185,7 @@ fn parse_pref_assignment(value: &str) -> Result<(String, String), String> {
     match value.split_once('=') {
         Some((name, raw)) if !name.trim().is_empty() => {
             Ok((name.trim().to_owned(), raw.to_owned()))
-        }
+        },
         _ => Err(format!("--pref expects NAME=VALUE, got `{value}`")),
     }
 }

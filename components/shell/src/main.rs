@@ -54,13 +54,13 @@ fn run() -> i32 {
             eprintln!("servo-ff: {message}");
             eprintln!("usage: servo-ff [OPTIONS] URL   (see servo-ff --help)");
             return EXIT_USAGE;
-        }
+        },
     };
     let options = match command {
         Command::Help => {
             output::emit(cli::USAGE);
             return EXIT_DONE;
-        }
+        },
         Command::Version => {
             output::emit(concat!(
                 "servo-ff ",
@@ -68,7 +68,7 @@ fn run() -> i32 {
                 " (libservo 0.7.0)\n"
             ));
             return EXIT_DONE;
-        }
+        },
         Command::Run(options) => options,
     };
 
@@ -86,7 +86,7 @@ fn run() -> i32 {
             Err(error) => {
                 eprintln!("servo-ff: --hosts-file {}: {error}", path.display());
                 return EXIT_USAGE;
-            }
+            },
         };
         if let Err(error) = std::fs::read(&path) {
             eprintln!("servo-ff: --hosts-file {}: {error}", path.display());
@@ -104,7 +104,7 @@ fn run() -> i32 {
                 options.url
             );
             return EXIT_LOAD_FAILED;
-        }
+        },
     };
 
     match std::panic::catch_unwind(AssertUnwindSafe(|| run_servo(&options, preferences, url))) {
@@ -112,7 +112,7 @@ fn run() -> i32 {
         Err(_) => {
             eprintln!("servo-ff: crash: the embedder (main thread) panicked, see above");
             EXIT_CRASH
-        }
+        },
     }
 }
 
@@ -187,7 +187,7 @@ impl WebViewDelegate for ShellWebViewDelegate {
                 let reason = match result {
                     Ok(JSValue::String(text)) if !text.trim().is_empty() => {
                         text.trim().replace('\n', " ")
-                    }
+                    },
                     _ => title,
                 };
                 shared.finish(
@@ -208,7 +208,7 @@ impl WebViewDelegate for ShellWebViewDelegate {
             Some(backtrace) if !backtrace.trim().is_empty() => {
                 message.push_str("\nbacktrace:\n");
                 message.push_str(backtrace.trim_end());
-            }
+            },
             _ => message.push_str("\n(no backtrace)"),
         }
         self.shared.finish(EXIT_CRASH, Some(message));
@@ -304,7 +304,7 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
             Err(error) => {
                 eprintln!("servo-ff: crash: cannot create a software rendering context: {error:?}");
                 return EXIT_CRASH;
-            }
+            },
         };
     if let Err(error) = rendering_context.make_current() {
         eprintln!("servo-ff: crash: cannot make the rendering context current: {error:?}");

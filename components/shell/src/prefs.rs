@@ -147,7 +147,7 @@ mod tests {
                 PrefValue::Array(_) => {
                     assert!(apply(&mut p, name, "1").is_err());
                     continue;
-                }
+                },
             };
             apply(&mut p, name, &raw).unwrap_or_else(|e| panic!("{name}: {e}"));
         }

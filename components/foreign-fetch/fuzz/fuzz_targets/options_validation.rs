@@ -60,15 +60,15 @@ fuzz_target!(|input: Input| {
                 AllowedOrigins::List(origins) => {
                     assert_eq!(origins.len(), options.origins.len());
                     assert!(origins.iter().all(|origin| origin.is_tuple()));
-                }
+                },
             }
-        }
+        },
         Err(error) => {
             assert!(!error.message.is_empty());
             assert_eq!(
                 error.kind == ErrorKind::InvalidStateError,
                 !input.dispatch_flag
             );
-        }
+        },
     }
 });

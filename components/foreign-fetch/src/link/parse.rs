@@ -123,7 +123,7 @@ impl LinkValue {
                 match byte {
                     b'"' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
                     b'\t' => out.push(byte),
-                    byte if byte < b' ' || byte == 0x7F => {}
+                    byte if byte < b' ' || byte == 0x7F => {},
                     byte => out.push(byte),
                 }
             }
@@ -215,7 +215,7 @@ pub fn parse_field_value(field_value: &[u8]) -> Vec<LinkValue> {
                     String::from_utf8_lossy(&field_value[start..])
                 );
                 input.skip_to_next_element();
-            }
+            },
         }
 
         // Every iteration consumes input, so this loop ends; make sure of it.
@@ -440,11 +440,11 @@ impl<'a> Cursor<'a> {
                 b',' => return,
                 b'"' => {
                     parse_quoted_string(self);
-                }
+                },
                 b'<' => {
                     self.take_while(|byte| byte != b'>');
                     self.eat(b'>');
-                }
+                },
                 _ => self.position += 1,
             }
         }

@@ -103,13 +103,13 @@ impl fmt::Display for LinkIgnored {
                     formatter,
                     "a serviceworker link must not have an anchor parameter"
                 )
-            }
+            },
             LinkIgnored::InvalidTarget(target) => {
                 write!(formatter, "the script URL {target:?} does not parse")
-            }
+            },
             LinkIgnored::InvalidScope(scope) => {
                 write!(formatter, "the scope {scope:?} does not parse")
-            }
+            },
             LinkIgnored::InvalidWorkerType(value) => write!(
                 formatter,
                 "workertype {value:?} is not \"classic\" or \"module\""
@@ -152,7 +152,7 @@ pub fn service_worker_links(links: &[LinkValue], context_url: &Url) -> Vec<Servi
                 Err(reason) => {
                     log::debug!("Ignoring serviceworker link {link}: {reason}");
                     None
-                }
+                },
             },
         )
         .collect()
@@ -297,11 +297,11 @@ impl fmt::Display for StartRegisterError {
             StartRegisterError::ScriptSchemeNotHttp => "the script URL must be http: or https:",
             StartRegisterError::ScriptPathHasEscapedSlash => {
                 "the script URL's path must not contain %2f or %5c"
-            }
+            },
             StartRegisterError::ScopeSchemeNotHttp => "the scope URL must be http: or https:",
             StartRegisterError::ScopePathHasEscapedSlash => {
                 "the scope URL's path must not contain %2f or %5c"
-            }
+            },
         })
     }
 }
