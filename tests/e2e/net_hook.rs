@@ -49,8 +49,9 @@ fn http_fetch_hook_runs_for_every_request_in_the_patched_servo() {
     // And the hook saw each kind of request.
     for expected in [
         format!("http fetch step 3.2: {page}: not a subresource request"),
+        // No service worker manager for that origin: nothing is asked.
         format!(
-            "http fetch step 3.2: http://localhost:{port}/cross.txt: no foreign fetch registration"
+            "http fetch step 3.2: http://localhost:{port}/cross.txt: no active worker (no service worker manager for http://localhost:{port})"
         ),
         format!("http fetch step 3.2: http://127.0.0.1:{port}/same.txt: same-origin request"),
     ] {

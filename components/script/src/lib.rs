@@ -14,9 +14,9 @@
 //! - `ExtendableEvent` keeps an [`ExtendLifetime`] (the *extend lifetime
 //!   promises*, the *pending promises count* and the outcome that
 //!   `waitUntil()` produces);
-//! - on activation the manager publishes the worker in the process-wide
-//!   [`directory`], which the network side queries with
-//!   [`directory::active_worker_for`].
+//! - when the network side asks it for the active worker of a URL, the
+//!   manager runs [`match_registration`] over its registrations and answers
+//!   with the match's [`Lifecycle::activated`] worker.
 //!
 //! Time limits (a worker whose install never settles must not wedge the job
 //! queue) come from the `dom_serviceworker_timeout_seconds` preference, see
@@ -26,16 +26,16 @@
 //! [Install]: https://w3c.github.io/ServiceWorker/#installation-algorithm
 //! [Activate]: https://w3c.github.io/ServiceWorker/#activation-algorithm
 
-pub mod directory;
 pub mod extend;
 pub mod lifecycle;
 pub mod queue;
+pub mod scope_match;
 pub mod state;
 pub mod timeout;
 
-pub use directory::{ActiveWorker, active_worker_for};
 pub use extend::{ExtendError, ExtendLifetime, ExtendOutcome};
 pub use lifecycle::{Action, JobFailure, Lifecycle, LifecycleEvent, Report, ScriptFailure, Slot};
 pub use queue::JobQueue;
+pub use scope_match::match_registration;
 pub use state::WorkerState;
 pub use timeout::lifecycle_timeout;

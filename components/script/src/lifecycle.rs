@@ -87,7 +87,7 @@ impl From<ScriptFailure> for JobFailure {
             // is failure or an abrupt completion": TypeError.
             ScriptFailure::Fetch | ScriptFailure::Evaluation | ScriptFailure::TimedOut => {
                 JobFailure::TypeError
-            }
+            },
         }
     }
 }
@@ -133,9 +133,6 @@ pub enum Action<W> {
     /// Remove the registration from the registration map (the worker never
     /// got installed and there is no newer or older worker).
     RemoveRegistration,
-    /// The worker is now the registration's *activated* active worker:
-    /// the network side may find it.
-    PublishActive(W),
 }
 
 /// Where the registration's current job is.
@@ -206,6 +203,13 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         self.active
     }
 
+    /// The active worker once its state is *activated*: the worker that
+    /// handles fetches (and that the network side asks for).
+    pub fn activated(&self) -> Option<W> {
+        self.active
+            .filter(|worker| self.state_of(*worker) == Some(WorkerState::Activated))
+    }
+
     /// <https://w3c.github.io/ServiceWorker/#get-newest-worker>
     pub fn newest_worker(&self) -> Option<W> {
         self.installing.or(self.waiting).or(self.active)
@@ -263,7 +267,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
                     Ok(()) => self.install(worker, now),
                     Err(failure) => self.update_failed(worker, failure),
                 }
-            }
+            },
             (
                 Phase::Installing(current),
                 Report::EventFinished {
@@ -283,7 +287,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
             (phase, report) => {
                 debug!("ignoring {report:?} in phase {phase:?}");
                 Vec::new()
-            }
+            },
         }
     }
 
@@ -295,15 +299,15 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         if self.job_deadline.is_some_and(|deadline| deadline <= now) {
             self.job_deadline = None;
             match self.phase {
-                Phase::Idle => {}
+                Phase::Idle => {},
                 Phase::Evaluating(worker) => {
                     warn!("service worker {worker:?}: script not run in time");
                     actions.extend(self.update_failed(worker, ScriptFailure::TimedOut));
-                }
+                },
                 Phase::Installing(worker) => {
                     warn!("service worker {worker:?}: install event not settled in time");
                     actions.extend(self.install_finished(worker, ExtendOutcome::TimedOut, now));
-                }
+                },
             }
         }
         if self
@@ -484,7 +488,6 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         // Step 15. Run the Update Worker State algorithm passing
         // registration's active worker and "activated" as the arguments.
         self.set_state(worker, WorkerState::Activated, &mut actions);
-        actions.push(Action::PublishActive(worker));
         actions.extend(self.try_activate(now));
         actions
     }
@@ -509,7 +512,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
                     warn!("service worker {worker:?}: unexpected transition {current} -> {state}");
                 }
                 *current = state;
-            }
+            },
             None => self.states.push((worker, state)),
         }
         if state == WorkerState::Redundant {
@@ -610,6 +613,8 @@ mod tests {
         assert_eq!(lifecycle.active(), Some(1));
         assert_eq!(lifecycle.waiting(), None);
         assert_eq!(lifecycle.installing(), None);
+        // Active but still activating: not the worker that handles fetches.
+        assert_eq!(lifecycle.activated(), None);
 
         let actions = lifecycle.handle(
             finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
@@ -617,15 +622,13 @@ mod tests {
         );
         assert_eq!(
             actions,
-            vec![
-                Action::UpdateWorkerState {
-                    worker: 1,
-                    state: Activated
-                },
-                Action::PublishActive(1),
-            ]
+            vec![Action::UpdateWorkerState {
+                worker: 1,
+                state: Activated
+            },]
         );
         assert_eq!(lifecycle.state_of(1), Some(Activated));
+        assert_eq!(lifecycle.activated(), Some(1));
         assert_eq!(lifecycle.deadline(), None);
     }
 
@@ -828,7 +831,7 @@ mod tests {
         );
         let actions = lifecycle.poll_timeout(now + TIMEOUT);
         assert_eq!(states(&actions), vec![(1, Activated)]);
-        assert!(actions.contains(&Action::PublishActive(1)));
+        assert_eq!(lifecycle.activated(), Some(1));
     }
 
     #[test]
