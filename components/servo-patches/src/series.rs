@@ -130,3 +130,70 @@ fn subject(text: &str) -> Option<String> {
     };
     Some(subject.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAIL: &str = "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: A <a@example.org>
+Subject: [PATCH] net: Call the hook in HTTP fetch
+ step 3
+---
+diff --git a/Cargo.toml b/Cargo.toml
+--- a/Cargo.toml
++++ b/Cargo.toml
+@@ -113,6 +113,9 @@ version = \"0.4\"
++x
+diff --git a/http_loader.rs b/http_loader.rs
+--- a/http_loader.rs
++++ b/http_loader.rs
+@@ -864,6 +864,15 @@ pub(crate) async fn http_fetch(
++y
+@@ -900 +909,2 @@
++z
+";
+
+    fn patch(text: &str) -> Patch {
+        Patch {
+            path: PathBuf::from("0001-x.patch"),
+            file_name: "0001-x.patch".into(),
+            subject: subject(text).unwrap_or_default(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn subject_is_unfolded_without_the_patch_prefix() {
+        assert_eq!(
+            subject(MAIL).as_deref(),
+            Some("net: Call the hook in HTTP fetch step 3")
+        );
+        assert_eq!(subject("no mail here"), None);
+    }
+
+    #[test]
+    fn hunks_are_numbered_per_file() {
+        let hunks = patch(MAIL).hunks();
+        let summary: Vec<_> = hunks
+            .iter()
+            .map(|h| (h.file.as_str(), h.number, h.old_start))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Cargo.toml", 1, 113),
+                ("http_loader.rs", 1, 864),
+                ("http_loader.rs", 2, 900)
+            ]
+        );
+        assert!(hunks[1].header.starts_with("@@ -864,6 +864,15 @@"));
+    }
+
+    #[test]
+    fn malformed_hunk_headers_do_not_panic() {
+        let hunks = patch("diff --git a/x b/x\n@@ -\n@@ -abc,1 +1 @@\n@@").hunks();
+        assert_eq!(hunks.len(), 2);
+        assert!(hunks.iter().all(|h| h.old_start == 0));
+    }
+}

@@ -55,3 +55,40 @@ pub fn sync_tree(source: &Path, target: &Path) -> Result<usize> {
     }
     Ok(changed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_files_are_written_and_stale_ones_removed() {
+        let base = std::env::temp_dir().join(format!("servo-patches-sync-{}", std::process::id()));
+        let (source, target) = (base.join("source"), base.join("target"));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(source.join("dir")).unwrap();
+        std::fs::write(source.join("same.rs"), "same").unwrap();
+        std::fs::write(source.join("dir/new.rs"), "new").unwrap();
+        std::fs::create_dir_all(target.join("gone")).unwrap();
+        std::fs::write(target.join("same.rs"), "same").unwrap();
+        std::fs::write(target.join("gone/old.rs"), "old").unwrap();
+        let before = std::fs::metadata(target.join("same.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+
+        // dir/new.rs written, gone/old.rs removed; same.rs untouched.
+        assert_eq!(sync_tree(&source, &target).unwrap(), 2);
+        assert_eq!(
+            std::fs::read_to_string(target.join("dir/new.rs")).unwrap(),
+            "new"
+        );
+        assert!(!target.join("gone").exists());
+        let after = std::fs::metadata(target.join("same.rs"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(before, after);
+        assert_eq!(sync_tree(&source, &target).unwrap(), 0);
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}
