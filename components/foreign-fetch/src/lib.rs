@@ -56,3 +56,4 @@ pub mod outcome;
 pub mod registry;
 pub mod request;
 pub mod safelist;
+pub mod scope_match;

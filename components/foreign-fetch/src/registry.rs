@@ -16,10 +16,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
-use url::{Position, Url};
+use url::Url;
 
 pub use crate::options::{AllowedOrigins, ForeignFetchConfig};
 use crate::origin::Origin;
+use crate::scope_match::{self, scope_key};
 
 /// Which storage partition a registration lives in (spec §6).
 ///
@@ -144,12 +145,6 @@ impl ForeignFetchRegistration {
         // or contains request's origin.
         self.origins.allows(request_origin)
     }
-}
-
-/// The serialization a registration is keyed by: "serialized scope with the
-/// exclude fragment flag set" (Get Registration, step 3).
-fn scope_key(scope: &Url) -> &str {
-    &scope[..Position::AfterQuery]
 }
 
 /// The registrations of one partition.
@@ -371,22 +366,14 @@ pub fn lookup_linear<'a>(
     request_url: &Url,
     request_origin: &Origin,
 ) -> Option<&'a ForeignFetchRegistration> {
-    // Match Service Worker Registration, step 2. Let clientURLString be
-    // serialized clientURL.
+    let (_, registration) = scope_match::match_registration(
+        registrations
+            .iter()
+            .filter(|(partition, _)| partition == key)
+            .map(|(_, registration)| (&registration.scope, registration)),
+        request_url,
+    )?;
     let url = request_url.as_str();
-    // Step 5. Set matchingScopeString to the longest value in scopeStringSet
-    // which the value of clientURLString starts with, if it exists.
-    let mut best: Option<(usize, &ForeignFetchRegistration)> = None;
-    for (partition, registration) in registrations {
-        if partition != key {
-            continue;
-        }
-        let scope = scope_key(&registration.scope);
-        if url.starts_with(scope) && best.is_none_or(|(length, _)| scope.len() > length) {
-            best = Some((scope.len(), registration));
-        }
-    }
-    let (_, registration) = best?;
     registration
         .serves(url, request_origin)
         .then_some(registration)

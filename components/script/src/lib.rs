@@ -29,13 +29,14 @@
 pub mod extend;
 pub mod lifecycle;
 pub mod queue;
-pub mod scope_match;
 pub mod state;
 pub mod timeout;
 
 pub use extend::{ExtendError, ExtendLifetime, ExtendOutcome};
+/// Match Service Worker Registration lives in the core crate, with the
+/// foreign fetch registry that uses it too.
+pub use foreign_fetch::scope_match::match_registration;
 pub use lifecycle::{Action, JobFailure, Lifecycle, LifecycleEvent, Report, ScriptFailure, Slot};
 pub use queue::JobQueue;
-pub use scope_match::match_registration;
 pub use state::WorkerState;
 pub use timeout::lifecycle_timeout;

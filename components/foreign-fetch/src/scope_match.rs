@@ -2,17 +2,24 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! [Match Service Worker Registration] over one origin's registration map.
+//! [Match Service Worker Registration], as written: a scan of one registration
+//! map.
 //!
-//! Each origin's `ServiceWorkerManager` answers the network side's "which
-//! activated service worker is there for this URL?"
-//! (`ServiceWorkerManagerRequest::ActiveWorker`, see
-//! `docs/active-worker-query.md`) with [`match_registration`] over its
-//! registrations, then [`crate::Lifecycle::activated`] of the match.
+//! The one implementation of the algorithm in this project. An origin's
+//! service worker manager runs it over its own registrations to answer the
+//! network side's active worker query (`sw-lifecycle` re-exports it), and
+//! [`crate::registry::lookup_linear`], the reference that the indexed
+//! [`crate::registry::Registry`] is tested against, runs it over a slice.
 //!
 //! [Match Service Worker Registration]: https://w3c.github.io/ServiceWorker/#scope-match-algorithm
 
-use url::Url;
+use url::{Position, Url};
+
+/// The serialization a registration is keyed by: "serialized scope with the
+/// exclude fragment flag set" (Get Registration, step 3).
+pub fn scope_key(scope: &Url) -> &str {
+    &scope[..Position::AfterQuery]
+}
 
 /// <https://w3c.github.io/ServiceWorker/#scope-match-algorithm>
 ///
@@ -34,12 +41,12 @@ pub fn match_registration<'a, R>(
     // which the value of clientURLString starts with, if it exists.
     registrations
         .into_iter()
-        .filter(|(scope, _)| client_url_string.starts_with(scope.as_str()))
+        .filter(|(scope, _)| client_url_string.starts_with(scope_key(scope)))
         // Step 8. Assert: matchingScope's origin and clientURL's origin are
         // same origin. (The map is one storage key's; a scope of another
         // origin never matches.)
         .filter(|(scope, _)| scope.origin() == client_origin)
-        .max_by_key(|(scope, _)| scope.as_str().len())
+        .max_by_key(|(scope, _)| scope_key(scope).len())
 }
 
 #[cfg(test)]
@@ -99,6 +106,15 @@ mod tests {
         assert_eq!(
             matching(&scopes, "https://a.test/fonts?x=1").as_deref(),
             Some("/fonts")
+        );
+    }
+
+    #[test]
+    fn a_scope_fragment_is_not_part_of_its_key() {
+        let scopes = [url("https://a.test/fonts/#x")];
+        assert_eq!(
+            matching(&scopes, "https://a.test/fonts/a.woff").as_deref(),
+            Some("/fonts/")
         );
     }
 
