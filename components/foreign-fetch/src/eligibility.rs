@@ -2,7 +2,7 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! Which requests a foreign fetch worker may see at all (spec §4), judged from
+//! Which requests a foreign fetch worker may see at all (docs/feature.md §4), judged from
 //! the request alone, before the registry is consulted.
 //!
 //! The checks that need the matched worker (its foreign fetch scopes, its
@@ -14,10 +14,6 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::request::RequestSnapshot;
 use crate::request::{Destination, ServiceWorkersMode};
-use crate::safelist::{
-    MAX_SAFELISTED_TOTAL_LENGTH, is_cors_safelisted_method, is_cors_safelisted_request_header,
-    safelisted_value_size,
-};
 
 /// Why a request is not offered to foreign fetch workers. Meant for logging;
 /// none of these is an error, the request simply goes on to the network.
@@ -27,9 +23,7 @@ pub enum Ineligible {
     ServiceWorkersModeNone,
     /// A navigation request.
     Navigation(Destination),
-    /// A worker's main script.
-    WorkerScript(Destination),
-    /// Any other non-subresource request (e.g. a report).
+    /// Any other non-subresource request (a worker's script, a report).
     NotSubresource(Destination),
     /// The request's client is not a secure context.
     ClientNotSecureContext,
@@ -39,10 +33,9 @@ pub enum Ineligible {
     MethodNotSafelisted(String),
     /// The request's use-CORS-preflight flag is set.
     UseCorsPreflight,
-    /// This header is not a CORS-safelisted request-header.
+    /// A CORS-unsafe request-header name of the request's header list (the
+    /// first, in Fetch's sorted order).
     HeaderNotSafelisted(String),
-    /// The CORS-safelisted headers' values are longer than 1024 bytes together.
-    SafelistedHeadersTooLong(usize),
 }
 
 impl fmt::Display for Ineligible {
@@ -55,12 +48,6 @@ impl fmt::Display for Ineligible {
                 write!(
                     formatter,
                     "navigation requests ({destination:?}) are never intercepted"
-                )
-            },
-            Ineligible::WorkerScript(destination) => {
-                write!(
-                    formatter,
-                    "worker scripts ({destination:?}) are never intercepted"
                 )
             },
             Ineligible::NotSubresource(destination) => {
@@ -79,10 +66,6 @@ impl fmt::Display for Ineligible {
             Ineligible::HeaderNotSafelisted(name) => {
                 write!(formatter, "header {name:?} would need a CORS preflight")
             },
-            Ineligible::SafelistedHeadersTooLong(size) => write!(
-                formatter,
-                "CORS-safelisted header values total {size} bytes (more than {MAX_SAFELISTED_TOTAL_LENGTH})"
-            ),
         }
     }
 }
@@ -91,7 +74,7 @@ impl std::error::Error for Ineligible {}
 
 /// The request-only conditions of
 /// [Handle Foreign Fetch](https://w3c.github.io/ServiceWorker/#on-foreign-fetch-request-algorithm)
-/// (spec §4) and of its call site in Fetch's HTTP fetch.
+/// (docs/feature.md §4) and of its call site in Fetch's HTTP fetch.
 ///
 /// `Ok(())` means: look the request up with
 /// [`crate::registry::Registry::lookup`]. Chrome's rule is followed for
@@ -105,20 +88,18 @@ pub fn check(request: &RequestSnapshot) -> Result<(), Ineligible> {
 
     // Step 4. If request is not a subresource request, return null and abort
     // these steps.
-    let destination = request.destination;
-    if !destination.is_subresource() {
-        return Err(if destination.is_navigation() {
-            Ineligible::Navigation(destination)
-        } else if destination.is_worker_script() {
-            Ineligible::WorkerScript(destination)
+    let facts = &request.facts;
+    if !facts.subresource {
+        return Err(if facts.navigation {
+            Ineligible::Navigation(request.destination)
         } else {
-            Ineligible::NotSubresource(destination)
+            Ineligible::NotSubresource(request.destination)
         });
     }
 
     // Step 5. If request's client is not a secure context, return null and
     // abort these steps.
-    if !request.client_is_secure_context {
+    if !facts.client_is_secure_context {
         return Err(Ineligible::ClientNotSecureContext);
     }
 
@@ -131,24 +112,17 @@ pub fn check(request: &RequestSnapshot) -> Result<(), Ineligible> {
     // Step 12. If request's method is not a CORS-safelisted method, or if
     // there is at least one header in request's header list for whose name is
     // not a CORS-safelisted request-header, return null.
-    if !is_cors_safelisted_method(&request.method) {
+    if !facts.cors_safelisted_method {
         return Err(Ineligible::MethodNotSafelisted(request.method.clone()));
     }
-    // The current Fetch standard judges a header by its name *and* value, and
+    // The current Fetch standard judges a header by its name *and* value
+    // (the CORS-unsafe request-header names, with the 1024-byte total), and
     // a request whose use-CORS-preflight flag is set needs a preflight too.
     if request.use_cors_preflight {
         return Err(Ineligible::UseCorsPreflight);
     }
-    if let Some((name, _)) = request
-        .headers
-        .iter()
-        .find(|(name, value)| !is_cors_safelisted_request_header(name, value))
-    {
-        return Err(Ineligible::HeaderNotSafelisted(name.to_ascii_lowercase()));
-    }
-    let size = safelisted_value_size(&request.headers);
-    if size > MAX_SAFELISTED_TOTAL_LENGTH {
-        return Err(Ineligible::SafelistedHeadersTooLong(size));
+    if let Some(name) = facts.cors_unsafe_request_header_names.first() {
+        return Err(Ineligible::HeaderNotSafelisted(name.clone()));
     }
 
     Ok(())
@@ -166,7 +140,7 @@ mod tests {
             Url::parse("https://service.test/fonts/a.woff2").unwrap(),
             Origin::parse("https://page.test").unwrap(),
         );
-        request.client_is_secure_context = true;
+        request.facts.client_is_secure_context = true;
         request
     }
 
@@ -186,65 +160,31 @@ mod tests {
 
     #[test]
     fn navigations_are_not_intercepted() {
-        for destination in [
-            Destination::Document,
-            Destination::IFrame,
-            Destination::Frame,
-            Destination::Embed,
-            Destination::Object,
-        ] {
-            let mut request = request();
-            request.destination = destination;
-            assert_eq!(check(&request), Err(Ineligible::Navigation(destination)));
-        }
-    }
-
-    #[test]
-    fn worker_scripts_are_not_intercepted() {
-        for destination in [
-            Destination::Worker,
-            Destination::SharedWorker,
-            Destination::ServiceWorker,
-        ] {
-            let mut request = request();
-            request.destination = destination;
-            assert_eq!(check(&request), Err(Ineligible::WorkerScript(destination)));
-        }
         let mut request = request();
-        request.destination = Destination::Report;
+        request.destination = Destination::IFrame;
+        request.facts.subresource = false;
+        request.facts.navigation = true;
         assert_eq!(
             check(&request),
-            Err(Ineligible::NotSubresource(Destination::Report))
+            Err(Ineligible::Navigation(Destination::IFrame))
         );
     }
 
     #[test]
-    fn subresources_are_eligible() {
-        for destination in [
-            Destination::None,
-            Destination::Image,
-            Destination::Font,
-            Destination::Script,
-            Destination::Style,
-            Destination::Audio,
-            Destination::Video,
-            Destination::Track,
-            Destination::Json,
-            Destination::Manifest,
-            Destination::Xslt,
-            Destination::AudioWorklet,
-            Destination::PaintWorklet,
-        ] {
-            let mut request = request();
-            request.destination = destination;
-            assert_eq!(check(&request), Ok(()), "{destination:?}");
-        }
+    fn other_non_subresources_are_not_intercepted() {
+        let mut request = request();
+        request.destination = Destination::Worker;
+        request.facts.subresource = false;
+        assert_eq!(
+            check(&request),
+            Err(Ineligible::NotSubresource(Destination::Worker))
+        );
     }
 
     #[test]
     fn insecure_clients_are_not_intercepted() {
         let mut request = request();
-        request.client_is_secure_context = false;
+        request.facts.client_is_secure_context = false;
         assert_eq!(check(&request), Err(Ineligible::ClientNotSecureContext));
     }
 
@@ -262,44 +202,18 @@ mod tests {
     }
 
     #[test]
-    fn only_safelisted_methods() {
-        for method in ["GET", "HEAD", "POST"] {
-            let mut request = request();
-            request.method = method.to_owned();
-            assert_eq!(check(&request), Ok(()));
-        }
-        for method in ["PUT", "DELETE", "SPECIAL", "OPTIONS"] {
-            let mut request = request();
-            request.method = method.to_owned();
-            assert_eq!(
-                check(&request),
-                Err(Ineligible::MethodNotSafelisted(method.to_owned()))
-            );
-        }
-    }
-
-    #[test]
     fn requests_needing_a_preflight_are_not_intercepted() {
         let mut request = request();
-        request.headers.push(("Accept".to_owned(), b"*/*".to_vec()));
-        request
-            .headers
-            .push(("Content-Type".to_owned(), b"text/plain".to_vec()));
-        assert_eq!(check(&request), Ok(()));
-        request
-            .headers
-            .push(("X-Requested-With".to_owned(), b"XMLHttpRequest".to_vec()));
+        request.method = "PUT".to_owned();
+        request.facts.cors_safelisted_method = false;
         assert_eq!(
             check(&request),
-            Err(Ineligible::HeaderNotSafelisted(
-                "x-requested-with".to_owned()
-            ))
+            Err(Ineligible::MethodNotSafelisted("PUT".to_owned()))
         );
 
         let mut request = self::request();
-        request
-            .headers
-            .push(("Content-Type".to_owned(), b"application/json".to_vec()));
+        request.facts.cors_unsafe_request_header_names =
+            vec!["content-type".to_owned(), "x-requested-with".to_owned()];
         assert_eq!(
             check(&request),
             Err(Ineligible::HeaderNotSafelisted("content-type".to_owned()))
@@ -308,22 +222,6 @@ mod tests {
         let mut request = self::request();
         request.use_cors_preflight = true;
         assert_eq!(check(&request), Err(Ineligible::UseCorsPreflight));
-    }
-
-    #[test]
-    fn safelisted_headers_over_1024_bytes_are_not_intercepted() {
-        let mut request = request();
-        for _ in 0..8 {
-            request.headers.push(("Accept".to_owned(), vec![b'a'; 128]));
-        }
-        assert_eq!(check(&request), Ok(()));
-        request
-            .headers
-            .push(("Accept-Language".to_owned(), b"e".to_vec()));
-        assert_eq!(
-            check(&request),
-            Err(Ineligible::SafelistedHeadersTooLong(1025))
-        );
     }
 
     #[test]

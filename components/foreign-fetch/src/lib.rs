@@ -5,7 +5,8 @@
 //! Service Worker foreign fetch: engine-independent algorithms.
 //!
 //! The feature and the spec text these modules implement are summarized in
-//! `docs/foreign-fetch-spec.md` (section numbers below refer to it). Nothing
+//! the repository's `docs/feature.md`, with links to the specifications
+//! (section numbers below, §N, refer to it). Nothing
 //! here knows about Servo; net and script call in with plain values.
 //!
 //! # Public API
@@ -43,7 +44,9 @@
 //! keyed by [`registry::PartitionKey`] (today always `Unpartitioned`).
 //!
 //! Shared vocabulary: [`origin::Origin`] (a serializable origin),
-//! [`safelist`] (Fetch's CORS-safelisted method and request-header rules).
+//! [`request::FetchFacts`] (what the engine decided about a request with its
+//! own Fetch rules: subresource, secure client, CORS-safelisted method and
+//! headers; this crate keeps no second copy of those rules).
 
 #![deny(missing_docs)]
 
@@ -55,5 +58,4 @@ pub mod origin;
 pub mod outcome;
 pub mod registry;
 pub mod request;
-pub mod safelist;
 pub mod scope_match;

@@ -3,7 +3,7 @@
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
 //! The messages net and the foreign worker's script thread exchange for one
-//! intercepted request (spec §4, "Invoke Run Service Worker ... Queue a task
+//! intercepted request (docs/feature.md §4, "Invoke Run Service Worker ... Queue a task
 //! ... Wait for task to have executed"). All are `serde` types, sent over
 //! `ipc-channel`.
 
@@ -131,7 +131,7 @@ mod tests {
         request.destination = Destination::Font;
         request.mode = RequestMode::NoCors;
         request.response_tainting = ResponseTainting::Opaque;
-        request.client_is_secure_context = true;
+        request.facts.client_is_secure_context = true;
         request.referrer = Some(Url::parse("https://café.test/page").unwrap());
         ForeignFetchRequest {
             fetch_id: FetchId(7),

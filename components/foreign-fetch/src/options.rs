@@ -2,7 +2,7 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! `InstallEvent.registerForeignFetch(options)` (spec §2): checking the
+//! `InstallEvent.registerForeignFetch(options)` (docs/feature.md §2): checking the
 //! options a worker passes and turning them into a [`ForeignFetchConfig`].
 
 use std::fmt;
@@ -116,7 +116,7 @@ impl fmt::Display for OptionsError {
 impl std::error::Error for OptionsError {}
 
 /// <https://w3c.github.io/ServiceWorker/#register-foreign-fetch-method>
-/// (spec §2), minus its last two steps, which store the result: "Set this
+/// (docs/feature.md §2), minus its last two steps, which store the result: "Set this
 /// service worker's list of foreign fetch scopes to subScopeURLs. Set this
 /// service worker's list of foreign fetch origins to originURLs." (The spec
 /// replaces an earlier configuration; Chrome appended to it.)

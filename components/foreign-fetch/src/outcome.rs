@@ -2,7 +2,7 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! What becomes of a request once its `foreignfetch` event is over (spec §3
+//! What becomes of a request once its `foreignfetch` event is over (docs/feature.md §3
 //! and the end of §4): [`handle_foreign_fetch`] applies the steps of Handle
 //! Foreign Fetch that read the event, [`check_worker_response`] the checks
 //! Fetch's HTTP fetch applies to any response a service worker provides, and
@@ -50,7 +50,7 @@ pub struct WorkerResponse {
     pub url_list_len: usize,
 }
 
-/// How the `respondWith(r)` call of a `ForeignFetchEvent` ended (spec §3).
+/// How the `respondWith(r)` call of a `ForeignFetchEvent` ended (docs/feature.md §3).
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub enum RespondWith {
     /// `respondWith` was not called while the event was dispatched.
@@ -405,7 +405,7 @@ mod tests {
             RequestMode::NoCors => ResponseTainting::Opaque,
             _ => ResponseTainting::Cors,
         };
-        request.client_is_secure_context = true;
+        request.facts.client_is_secure_context = true;
         request
     }
 

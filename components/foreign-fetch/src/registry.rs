@@ -2,7 +2,7 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! The registrations net consults for every eligible request (spec §4,
+//! The registrations net consults for every eligible request (docs/feature.md §4,
 //! "Match Service Worker for Foreign Fetch" and the worker checks of "Handle
 //! Foreign Fetch"), keyed by a [`PartitionKey`].
 //!
@@ -22,7 +22,7 @@ pub use crate::options::{AllowedOrigins, ForeignFetchConfig};
 use crate::origin::Origin;
 use crate::scope_match::{self, scope_key};
 
-/// Which storage partition a registration lives in (spec §6).
+/// Which storage partition a registration lives in (docs/feature.md §6).
 ///
 /// Today Servo does not partition service workers, and every registration is
 /// [`PartitionKey::Unpartitioned`]. With partitioning on, a registration made

@@ -70,54 +70,6 @@ pub enum Destination {
     Xslt,
 }
 
-impl Destination {
-    /// <https://fetch.spec.whatwg.org/#subresource-request>: "A subresource
-    /// request is a request whose destination is "audio", "audioworklet",
-    /// "font", "image", "json", "manifest", "paintworklet", "script", "style",
-    /// "track", "video", "xslt", or the empty string."
-    pub fn is_subresource(self) -> bool {
-        matches!(
-            self,
-            Destination::None
-                | Destination::Audio
-                | Destination::AudioWorklet
-                | Destination::Font
-                | Destination::Image
-                | Destination::Json
-                | Destination::Manifest
-                | Destination::PaintWorklet
-                | Destination::Script
-                | Destination::Style
-                | Destination::Track
-                | Destination::Video
-                | Destination::Xslt
-        )
-    }
-
-    /// <https://fetch.spec.whatwg.org/#navigation-request>: "A navigation
-    /// request is a request whose destination is "document", "embed",
-    /// "frame", "iframe", or "object"."
-    pub fn is_navigation(self) -> bool {
-        matches!(
-            self,
-            Destination::Document
-                | Destination::Embed
-                | Destination::Frame
-                | Destination::IFrame
-                | Destination::Object
-        )
-    }
-
-    /// Whether the request fetches a worker's main script (`"serviceworker"`,
-    /// `"sharedworker"`, `"worker"`), which foreign fetch never intercepts.
-    pub fn is_worker_script(self) -> bool {
-        matches!(
-            self,
-            Destination::ServiceWorker | Destination::SharedWorker | Destination::Worker
-        )
-    }
-}
-
 /// A request's [mode](https://fetch.spec.whatwg.org/#concept-request-mode).
 #[derive(Clone, Copy, Debug, Default, Deserialize, Eq, Hash, PartialEq, Serialize)]
 pub enum RequestMode {
@@ -183,8 +135,50 @@ pub enum ServiceWorkersMode {
     None,
 }
 
+/// Facts about a request that the engine decides with its own
+/// implementation of Fetch's rules, and hands to foreign fetch.
+///
+/// One definition of each rule: Servo already implements these (net-traits'
+/// `Request::is_subresource_request`, `is_cors_safelisted_method`,
+/// `get_cors_unsafe_header_names`, and what script knows of its global's
+/// secure context), so foreign fetch reads the answers instead of keeping a
+/// second copy that could disagree with the one the CORS preflight uses.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct FetchFacts {
+    /// Whether the request is a
+    /// [subresource request](https://fetch.spec.whatwg.org/#subresource-request).
+    pub subresource: bool,
+    /// Whether the request is a
+    /// [navigation request](https://fetch.spec.whatwg.org/#navigation-request).
+    pub navigation: bool,
+    /// Whether the request's [client](https://fetch.spec.whatwg.org/#concept-request-client)
+    /// is a [secure context](https://html.spec.whatwg.org/multipage/#secure-context).
+    pub client_is_secure_context: bool,
+    /// Whether the method is a
+    /// [CORS-safelisted method](https://fetch.spec.whatwg.org/#cors-safelisted-method).
+    pub cors_safelisted_method: bool,
+    /// The [CORS-unsafe request-header names](https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names)
+    /// of the header list (lowercase, sorted; every safelisted name too once
+    /// their values total more than 1024 bytes).
+    pub cors_unsafe_request_header_names: Vec<String>,
+}
+
+impl Default for FetchFacts {
+    /// The facts of `fetch(url)` (a `GET` with no headers, the empty
+    /// destination) from a client that is *not* a secure context.
+    fn default() -> FetchFacts {
+        FetchFacts {
+            subresource: true,
+            navigation: false,
+            client_is_secure_context: false,
+            cors_safelisted_method: true,
+            cors_unsafe_request_header_names: Vec::new(),
+        }
+    }
+}
+
 /// The parts of a Fetch [request](https://fetch.spec.whatwg.org/#concept-request)
-/// that foreign fetch needs (spec §4 "Handle Foreign Fetch", and the
+/// that foreign fetch needs (docs/feature.md §4 "Handle Foreign Fetch", and the
 /// `ForeignFetchEvent.request` the worker sees).
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
 pub struct RequestSnapshot {
@@ -201,9 +195,9 @@ pub struct RequestSnapshot {
     pub origin: Origin,
     /// The request's [destination](https://fetch.spec.whatwg.org/#concept-request-destination).
     pub destination: Destination,
-    /// Whether the request's [client](https://fetch.spec.whatwg.org/#concept-request-client)
-    /// is a [secure context](https://html.spec.whatwg.org/multipage/#secure-context).
-    pub client_is_secure_context: bool,
+    /// What the engine decided about this request with its own Fetch rules.
+    #[serde(default)]
+    pub facts: FetchFacts,
     /// The request's mode.
     pub mode: RequestMode,
     /// The request's credentials mode.
@@ -228,8 +222,8 @@ impl RequestSnapshot {
     /// (mode "cors", credentials "same-origin", redirect "follow",
     /// service-workers mode "all", empty destination), the response tainting
     /// main fetch gives a cross-origin "cors" request ("cors"), no headers, no
-    /// referrer, and a client that is *not* a secure context until the caller
-    /// says so.
+    /// referrer, and the [`FetchFacts::default`] of such a request (a client
+    /// that is *not* a secure context until the caller says so).
     pub fn new(url: Url, origin: Origin) -> RequestSnapshot {
         RequestSnapshot {
             url,
@@ -237,7 +231,7 @@ impl RequestSnapshot {
             headers: Vec::new(),
             origin,
             destination: Destination::None,
-            client_is_secure_context: false,
+            facts: FetchFacts::default(),
             mode: RequestMode::Cors,
             credentials_mode: CredentialsMode::SameOrigin,
             redirect_mode: RedirectMode::Follow,
@@ -262,20 +256,6 @@ mod tests {
     use http::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
     use super::*;
-
-    #[test]
-    fn subresource_and_navigation_destinations() {
-        assert!(Destination::None.is_subresource());
-        assert!(Destination::Image.is_subresource());
-        assert!(Destination::Script.is_subresource());
-        assert!(!Destination::Document.is_subresource());
-        assert!(Destination::Document.is_navigation());
-        assert!(Destination::IFrame.is_navigation());
-        assert!(!Destination::Worker.is_subresource());
-        assert!(Destination::Worker.is_worker_script());
-        assert!(Destination::ServiceWorker.is_worker_script());
-        assert!(!Destination::Report.is_subresource());
-    }
 
     #[test]
     fn headers_from_map_keeps_every_value() {

@@ -106,7 +106,7 @@ fn active_worker_query(
 
 fn log_ineligible(url: &ServoUrl, reason: &Ineligible) {
     match reason {
-        Ineligible::Navigation(_) | Ineligible::WorkerScript(_) | Ineligible::NotSubresource(_) => {
+        Ineligible::Navigation(_) | Ineligible::NotSubresource(_) => {
             debug!(
                 target: LOG_TARGET,
                 "http fetch step 3.2: {url}: not a subresource request: {reason}"

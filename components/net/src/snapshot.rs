@@ -7,10 +7,10 @@
 //! foreign worker.
 
 use foreign_fetch::origin::Origin as SnapshotOrigin;
-use foreign_fetch::request::{self as snapshot, RequestSnapshot};
+use foreign_fetch::request::{self as snapshot, FetchFacts, RequestSnapshot};
 use net_traits::request::{
     CredentialsMode, Destination, Origin, RedirectMode, Referrer, Request, RequestMode,
-    ResponseTainting, ServiceWorkersMode,
+    ResponseTainting, ServiceWorkersMode, get_cors_unsafe_header_names, is_cors_safelisted_method,
 };
 use servo_url::ImmutableOrigin;
 
@@ -22,7 +22,7 @@ pub fn request_snapshot(request: &Request) -> RequestSnapshot {
         headers: RequestSnapshot::headers_from_map(&request.headers),
         origin: request_origin(request),
         destination: destination(request.destination),
-        client_is_secure_context: client_is_secure_context(request),
+        facts: fetch_facts(request),
         mode: match request.mode {
             RequestMode::Navigate => snapshot::RequestMode::Navigate,
             RequestMode::SameOrigin => snapshot::RequestMode::SameOrigin,
@@ -87,6 +87,22 @@ fn snapshot_origin(origin: &ImmutableOrigin) -> SnapshotOrigin {
     }
 }
 
+/// What Servo decides about `request` with its own implementation of
+/// Fetch's rules (the same functions its CORS preflight uses), for foreign
+/// fetch to read rather than decide again.
+pub fn fetch_facts(request: &Request) -> FetchFacts {
+    FetchFacts {
+        subresource: request.is_subresource_request(),
+        navigation: request.is_navigation_request(),
+        client_is_secure_context: client_is_secure_context(request),
+        cors_safelisted_method: is_cors_safelisted_method(&request.method),
+        cors_unsafe_request_header_names: get_cors_unsafe_header_names(&request.headers)
+            .iter()
+            .map(|name| name.as_str().to_owned())
+            .collect(),
+    }
+}
+
 /// Whether the request's client is a
 /// [secure context](https://html.spec.whatwg.org/multipage/#secure-context),
 /// as far as net knows its client: its origin is potentially trustworthy
@@ -128,10 +144,9 @@ fn destination(destination: Destination) -> snapshot::Destination {
         Destination::ServiceWorker => snapshot::Destination::ServiceWorker,
         Destination::SharedWorker => snapshot::Destination::SharedWorker,
         Destination::Style => snapshot::Destination::Style,
-        // Servo's "text" (not a Fetch destination) is a subresource request
-        // for Servo (`Request::is_subresource_request`); the snapshot has no
-        // such destination, and the empty one is the subresource it is
-        // closest to.
+        // Servo's "text" is not a Fetch destination; whether it is a
+        // subresource request is Servo's fact (`FetchFacts::subresource`).
+        // The worker's `Request` sees the empty destination.
         Destination::Text => snapshot::Destination::None,
         Destination::Track => snapshot::Destination::Track,
         Destination::Video => snapshot::Destination::Video,
@@ -196,7 +211,7 @@ pub(crate) mod tests {
             url::Url::parse("http://localhost:8000/fonts/a.woff").unwrap(),
             SnapshotOrigin::parse("http://127.0.0.1:8000").unwrap(),
         );
-        expected.client_is_secure_context = true;
+        expected.facts.client_is_secure_context = true;
         expected.headers = vec![("accept".to_owned(), b"*/*".to_vec())];
         expected.referrer = Some(url::Url::parse("http://127.0.0.1:8000/page.html").unwrap());
         assert_eq!(snapshot, expected);
@@ -245,16 +260,16 @@ pub(crate) mod tests {
     fn secure_context_comes_from_the_client() {
         let mut request = cross_origin_fetch();
         request.client = None;
-        assert!(!request_snapshot(&request).client_is_secure_context);
+        assert!(!request_snapshot(&request).facts.client_is_secure_context);
         request.client = Some(client(origin("http://insecure.test/")));
         let snapshot = request_snapshot(&request);
-        assert!(!snapshot.client_is_secure_context);
+        assert!(!snapshot.facts.client_is_secure_context);
         assert_eq!(
             eligibility::check(&snapshot),
             Err(Ineligible::ClientNotSecureContext)
         );
         request.client = Some(client(origin("https://secure.test/")));
-        assert!(request_snapshot(&request).client_is_secure_context);
+        assert!(request_snapshot(&request).facts.client_is_secure_context);
     }
 
     #[test]
@@ -294,9 +309,45 @@ pub(crate) mod tests {
         request.destination = Destination::ServiceWorker;
         assert_eq!(
             eligibility::check(&request_snapshot(&request)),
-            Err(Ineligible::WorkerScript(
+            Err(Ineligible::NotSubresource(
                 snapshot::Destination::ServiceWorker
             ))
+        );
+    }
+
+    /// The preflight facts are Servo's: its safelist, with Fetch's 1024-byte
+    /// total of safelisted values.
+    #[test]
+    fn preflight_facts_are_servos() {
+        let mut request = cross_origin_fetch();
+        request.method = Method::PUT;
+        assert_eq!(
+            eligibility::check(&request_snapshot(&request)),
+            Err(Ineligible::MethodNotSafelisted("PUT".to_owned()))
+        );
+        let mut request = cross_origin_fetch();
+        request.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert_eq!(
+            eligibility::check(&request_snapshot(&request)),
+            Err(Ineligible::HeaderNotSafelisted("content-type".to_owned()))
+        );
+        let mut request = cross_origin_fetch();
+        request
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        assert_eq!(eligibility::check(&request_snapshot(&request)), Ok(()));
+        // Eight more 128-byte Accept values: each safelisted, together over
+        // 1024 bytes, so every safelisted name becomes CORS-unsafe.
+        for _ in 0..8 {
+            let value = HeaderValue::from_bytes(&[b'a'; 128]).unwrap();
+            request.headers.append(header::ACCEPT, value);
+        }
+        assert_eq!(
+            fetch_facts(&request).cors_unsafe_request_header_names,
+            ["accept", "content-type"]
         );
     }
 }

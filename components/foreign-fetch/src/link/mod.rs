@@ -3,7 +3,7 @@
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
 //! The `Link` response header and service worker registration from it
-//! (spec §1, "Registration without a page").
+//! (docs/feature.md §1, "Registration without a page").
 //!
 //! - [`parse_field_value`] / [`parse_header_values`]: RFC 8288 Appendix B.
 //! - [`Link`]: the typed header (`headers::Header`).

@@ -3,7 +3,7 @@
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
 //! Registration from a `Link: <...>; rel="serviceworker"` response header
-//! (spec §1).
+//! (docs/feature.md §1).
 
 use std::fmt;
 
