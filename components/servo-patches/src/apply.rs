@@ -34,6 +34,9 @@ pub fn check_all(layout: &Layout, manifest: &Manifest) -> Result<()> {
         std::fs::create_dir_all(&scratch)?;
         let dest = scratch.join(format!("{name}-{}", base.version));
         pristine::unpack(layout, name, base, &dest)?;
+        if let Some(servo_path) = &base.servo_path {
+            pristine::vcs_info_in(&dest).check_servo_path(name, servo_path)?;
+        }
         let result = apply_series(layout, name, base, &series, &dest);
         remove_dir_if_exists(&scratch)?;
         result?;

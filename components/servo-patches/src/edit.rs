@@ -107,7 +107,8 @@ pub fn refresh(layout: &Layout, manifest: &Manifest, name: &str) -> Result<()> {
     Ok(())
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<()> {
+/// Runs `git ARGS` in `dir`; fails with git's own message.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<()> {
     git_output(dir, args).map(|_| ())
 }
 

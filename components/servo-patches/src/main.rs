@@ -16,6 +16,7 @@
 
 mod apply;
 mod edit;
+mod export;
 mod layout;
 mod manifest;
 mod pristine;
@@ -38,12 +39,18 @@ USAGE:
 COMMANDS:
     apply           Materialize every patched crate into the build cache and
                     link it as .patched/ (the default; fast when nothing changed)
-    check           Apply every series to a scratch copy; change nothing else
+    check           Apply every series to a scratch copy, and check the
+                    [export] order of patches/patches.toml; change nothing else
     list            Show the patched crates, their pinned base and their series
     edit CRATE      Make an editable git copy of CRATE: the pristine source as
                     the first commit (tag `pristine`), then one commit per patch
     refresh CRATE   Turn the commits of the editable copy back into
                     patches/CRATE/NNNN-*.patch, then apply
+    export DIR      Write every series as one ordered `git am`-able patch
+                    set for Servo's repository (paths under each crate's
+                    servo-path), with a README.md, into DIR
+    servo-tree DIR  Lay out the pristine crates at their Servo paths in DIR,
+                    a new git repository to try an exported series on
     help            Show this text
 
 ENVIRONMENT:
@@ -97,11 +104,22 @@ fn run(mut args: Vec<String>) -> Result<()> {
             _ => bail!("`{command}` takes one crate name\n\n{USAGE}"),
         }
     };
+    let dir_arg = |args: &[String]| -> Result<std::path::PathBuf> {
+        match args {
+            [dir] => Ok(std::path::PathBuf::from(dir)),
+            _ => bail!("`{command}` takes one directory\n\n{USAGE}"),
+        }
+    };
 
     match command.as_str() {
         "apply" if args.is_empty() => apply::apply_all(&layout, &manifest),
-        "check" if args.is_empty() => apply::check_all(&layout, &manifest),
+        "check" if args.is_empty() => {
+            apply::check_all(&layout, &manifest)?;
+            export::check(&layout, &manifest)
+        },
         "list" if args.is_empty() => list(&layout, &manifest),
+        "export" => export::export(&layout, &manifest, &dir_arg(&args)?),
+        "servo-tree" => export::servo_tree(&layout, &manifest, &dir_arg(&args)?),
         "edit" => edit::edit(&layout, &manifest, &crate_arg(&args)?),
         "refresh" => {
             let name = crate_arg(&args)?;
@@ -114,7 +132,13 @@ fn run(mut args: Vec<String>) -> Result<()> {
 
 fn list(layout: &Layout, manifest: &Manifest) -> Result<()> {
     for (name, base) in &manifest.crates {
-        println!("{name} {} (sha256 {})", base.version, base.checksum);
+        match &base.servo_path {
+            Some(servo_path) => println!(
+                "{name} {} (sha256 {}), {servo_path} in Servo's tree",
+                base.version, base.checksum
+            ),
+            None => println!("{name} {} (sha256 {})", base.version, base.checksum),
+        }
         let series = series::Series::load(layout, name)
             .with_context(|| format!("reading the series of {name}"))?;
         for patch in &series.patches {

@@ -20,6 +20,8 @@ use crate::layout::{LINK_NAME, Layout};
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub crates: BTreeMap<String, CrateBase>,
+    /// How `servo-patches export` writes the series for Servo's repository.
+    pub export: Option<ExportConfig>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -29,6 +31,23 @@ pub struct CrateBase {
     pub version: String,
     /// SHA-256 of `<crate>-<version>.crate`, as in `Cargo.lock`.
     pub checksum: String,
+    /// Where the crate lives in Servo's repository (`components/net`), for
+    /// `servo-patches export`.
+    #[serde(rename = "servo-path")]
+    pub servo_path: Option<String>,
+}
+
+/// The `[export]` table: one global order for the series of every crate.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExportConfig {
+    /// Every patch as `<crate>/<file name>`, in the order a Servo checkout
+    /// takes them: a patch comes after every patch it depends on.
+    pub order: Vec<String>,
+    /// Our crates that the patched crates depend on by path, by package name,
+    /// with where an upstream pull request would move them in Servo's tree.
+    #[serde(default)]
+    pub out_of_tree: BTreeMap<String, String>,
 }
 
 impl Manifest {

@@ -5,6 +5,7 @@
 //! The pristine source of a crate: its `.crate` archive from the crates.io
 //! registry cache, checked against the pinned SHA-256 and unpacked.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -123,10 +124,107 @@ fn fetch(layout: &Layout, name: &str, version: &str) -> Result<()> {
     Ok(())
 }
 
+/// What cargo recorded about the crate's origin when it packaged it
+/// (`.cargo_vcs_info.json`): the Servo commit and the crate's path there.
+#[derive(Debug, Default)]
+pub struct VcsInfo {
+    pub commit: Option<String>,
+    pub path_in_vcs: Option<String>,
+}
+
+impl VcsInfo {
+    fn parse(text: &str) -> Self {
+        Self {
+            commit: json_string_field(text, "sha1").map(str::to_owned),
+            path_in_vcs: json_string_field(text, "path_in_vcs").map(str::to_owned),
+        }
+    }
+
+    /// Checks `servo_path` (`patches/patches.toml`) against `path_in_vcs`, if
+    /// cargo recorded one.
+    pub fn check_servo_path(&self, name: &str, servo_path: &str) -> Result<()> {
+        match &self.path_in_vcs {
+            Some(recorded) if recorded != servo_path => bail!(
+                "patches/patches.toml: {name}: servo-path is {servo_path:?}, but the crate was \
+                 published from {recorded:?} of Servo's repository (its .cargo_vcs_info.json)"
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The [`VcsInfo`] of an unpacked crate (empty if cargo recorded none).
+pub fn vcs_info_in(dir: &Path) -> VcsInfo {
+    std::fs::read_to_string(dir.join(".cargo_vcs_info.json"))
+        .map(|text| VcsInfo::parse(&text))
+        .unwrap_or_default()
+}
+
+/// The [`VcsInfo`] of the verified archive of `name`, without unpacking it.
+pub fn vcs_info(layout: &Layout, name: &str, base: &CrateBase) -> Result<VcsInfo> {
+    let archive = archive(layout, name, base)?;
+    let wanted = Path::new(&format!("{name}-{}", base.version)).join(".cargo_vcs_info.json");
+    let file = std::fs::File::open(&archive)?;
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for entry in tar
+        .entries()
+        .with_context(|| format!("reading {}", archive.display()))?
+    {
+        let mut entry = entry.with_context(|| format!("reading {}", archive.display()))?;
+        if entry.path()?.as_ref() == wanted {
+            let mut text = String::new();
+            entry.read_to_string(&mut text).with_context(|| {
+                format!("reading {} in {}", wanted.display(), archive.display())
+            })?;
+            return Ok(VcsInfo::parse(&text));
+        }
+    }
+    Ok(VcsInfo::default())
+}
+
+/// The value of `"key": "value"` in a flat JSON text (no escapes needed for
+/// the paths cargo writes).
+fn json_string_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let rest = &text[text.find(&format!("\"{key}\""))? + key.len() + 2..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let value = rest.strip_prefix('"')?;
+    value.split_once('"').map(|(value, _)| value)
+}
+
 pub fn remove_dir_if_exists(dir: &Path) -> Result<()> {
     match std::fs::remove_dir_all(dir) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(error) => Err(error).context(format!("removing {}", dir.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servo_path_is_checked_against_cargo_vcs_info() {
+        let info = VcsInfo::parse(
+            "{\n  \"git\": {\n    \"sha1\": \"aac43a3\"\n  },\n  \"path_in_vcs\": \"components/net\"\n}",
+        );
+        assert_eq!(info.commit.as_deref(), Some("aac43a3"));
+        assert!(info.check_servo_path("servo-net", "components/net").is_ok());
+        let error = info
+            .check_servo_path("servo-net", "components/shared/net")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("published from \"components/net\""),
+            "{error}"
+        );
+        // Nothing recorded, nothing to check.
+        assert!(
+            VcsInfo::default()
+                .check_servo_path("servo-net", "anything")
+                .is_ok()
+        );
+        assert_eq!(json_string_field("\"path_in_vcs\" 1", "path_in_vcs"), None);
+        assert_eq!(json_string_field("{}", "sha1"), None);
     }
 }
