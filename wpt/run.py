@@ -4,9 +4,12 @@
     run.py --shell PATH_TO_servo-ff [--timeout S] [--json OUT] [--jobs N]
            [--list] [--self-test] [paths or test files ...]
 
-Starts wptserve on two free loopback ports, writes a hosts file that maps the
-test host names to 127.0.0.1, runs every test file in a fresh servo-ff process
-(`servo-ff --hosts-file HOSTS --timeout S [--pref N=V]... URL`), reads the
+Makes a test CA and a certificate for the test host names (trustme), starts
+wptserve on free loopback ports (two HTTP, two HTTPS, one HTTPS port whose
+certificate no one trusts), writes a hosts file that maps the test host names
+to 127.0.0.1, runs every test file in a fresh servo-ff process (`servo-ff
+--hosts-file HOSTS --certificate-path CA --timeout S [--pref N=V]... URL`;
+`*.https.*` files from the HTTPS origin), reads the
 `wpt-result {...}` console line that tests/resources/testharnessreport.js
 logs, compares each result with the expectations in wpt/meta (wptrunner's
 .ini format) and exits 1 if any result is unexpected. See wpt/README.md.
@@ -21,8 +24,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 WPT_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -32,13 +37,23 @@ DEFAULT_JSON = os.path.join(WPT_DIR, "results", "results.json")
 TESTHARNESS_JS = os.path.join(WPT_DIR, "node_modules", "wpt-runner", "testharness", "testharness.js")
 TESTHARNESSREPORT_JS = os.path.join(TESTS_ROOT, "resources", "testharnessreport.js")
 
-# The origins (README.md, "Origins"). The page is served from the primary host;
-# the others are wptserve "alternate hosts", reachable in .sub. files as
-# {{hosts[remote][]}} etc. Every name resolves to 127.0.0.1 through HOSTS_FILE.
-PAGE_HOST = "127.0.0.1"
-ALTERNATE_HOSTS = {"remote": "localhost", "remote2": "www.localhost", "insecure": "insecure.test"}
-HOSTS_FILE = ("# Written by wpt/run.py for servo-ff --hosts-file (hosts(5) format).\n"
-              "127.0.0.1 " + " ".join(ALTERNATE_HOSTS.values()) + "\n")
+# The origins (README.md, "Origins"), with upstream WPT's host names, subdomains
+# and port names (tools/serve), so that `{{host}}`, `{{domains[www1]}}`,
+# `{{hosts[alt][]}}`, `{{ports[https][0]}}` and common/get-host-info.sub.js
+# mean what they mean upstream. Every name resolves to 127.0.0.1 through the
+# hosts file (hosts_file_text); the `nonexistent` subdomain is left out of it,
+# as upstream. `https-untrusted` is ours: its certificate (for the same names)
+# is signed by a CA the shell does not trust.
+PAGE_HOST = "web-platform.test"
+ALTERNATE_HOSTS = {"alt": "not-web-platform.test"}
+SUBDOMAINS = {"www", "www1", "www2", "天気の良い日", "élève"}  # the last two: IDNA names
+NOT_SUBDOMAINS = {"nonexistent"}
+PORTS = {"http": ["auto", "auto"], "https": ["auto", "auto"], "https-untrusted": ["auto"]}
+
+
+def hosts_file_text(config):
+    return ("# Written by wpt/run.py for servo-ff --hosts-file (hosts(5) format).\n" +
+            "".join("127.0.0.1 %s\n" % host for host in sorted(config.domains_set)))
 
 # servo-ff exit codes (components/shell).
 SHELL_EXIT = {0: "done", 2: "timeout", 3: "load failure", 4: "crash", 64: "usage error"}
@@ -174,13 +189,16 @@ def find_tests(tests_root, selectors):
 
 # --- The server ---------------------------------------------------------------
 
-def start_server(tests_root):
-    """Start wptserve on two free loopback ports; return (servers, config)."""
+def start_server(tests_root, cert_dir):
+    """Make the certificates in cert_dir and start wptserve on free loopback
+    ports (PORTS); return (servers, config). config.ssl_config["ca_cert_path"]
+    is the CA the shell must trust."""
     if not os.path.exists(TESTHARNESS_JS):
         fail("%s is missing: run `npm ci --prefix wpt` in the checkout first" % TESTHARNESS_JS)
     from wptserve import config as wptconfig, handlers, routes, server
     # Code shared by the Python handlers (wptserve runs them in-process).
     sys.path.insert(0, os.path.join(WPT_DIR, "lib"))
+    import wpt_certs
 
     def static(path):
         def serve(request, response):
@@ -189,31 +207,64 @@ def start_server(tests_root):
                 return f.read()
         return handlers.handler(serve)
 
-    builder = wptconfig.ConfigBuilder(
-        logging.getLogger("wptserve"), browser_host=PAGE_HOST, alternate_hosts=ALTERNATE_HOSTS,
-        ports={"http": ["auto", "auto"]}, doc_root=tests_root)
-    config = builder.__enter__()  # computes the free ports and the domain tables
+    # The host names first (no certificate needed for that), then the
+    # certificates for them, then the configuration wptserve serves with.
+    def builder(ssl):
+        return wptconfig.ConfigBuilder(
+            logging.getLogger("wptserve"), browser_host=PAGE_HOST, alternate_hosts=ALTERNATE_HOSTS,
+            subdomains=SUBDOMAINS, not_subdomains=NOT_SUBDOMAINS, ports=PORTS, ssl=ssl,
+            doc_root=tests_root)
+    with builder({"type": "none"}) as names:
+        hosts = sorted(names.domains_set)
+    certs = wpt_certs.make_certs(cert_dir, hosts)
+    config = builder({"type": "pregenerated", "pregenerated": {
+        "host_key_path": certs["key"], "host_cert_path": certs["cert"], "ca_cert_path": certs["ca"]}
+    }).__enter__()  # computes the free ports and the domain tables
     all_routes = [("GET", "/resources/testharness.js", static(TESTHARNESS_JS)),
                   ("GET", "/resources/testharnessreport.js", static(TESTHARNESSREPORT_JS))]
     all_routes += routes.routes
     servers = []
-    for port in config.ports["http"]:
-        httpd = server.WebTestHttpd(host="127.0.0.1", port=port, doc_root=tests_root,
-                                    routes=all_routes, config=config)
-        httpd.start()
-        servers.append(httpd)
+    for scheme, key, cert in (("http", None, None), ("https", certs["key"], certs["cert"]),
+                              ("https-untrusted", certs["untrusted_key"], certs["untrusted_cert"])):
+        for port in config.ports[scheme]:
+            httpd = server.WebTestHttpd(host="127.0.0.1", port=port, doc_root=tests_root,
+                                        routes=all_routes, config=config, use_ssl=key is not None,
+                                        key_file=key, certificate=cert)
+            httpd.start()
+            servers.append(httpd)
     return servers, config
 
 
 # --- Running one test file ----------------------------------------------------
 
+# A Rust panic anywhere in the shell's process (Servo catches some in its
+# threads and goes on, so the exit status alone does not show them).
+PANIC_LINE = re.compile(r"^thread '[^']*' (?:\(\d+\) )?panicked at .*$", re.M)
+
+
+def after_report_status(code, killed, panic):
+    """The file status that overrides the harness's once results were
+    reported: a shell that had to be killed is an ERROR; one that crashed
+    (exit 4, a signal), exited otherwise non-zero, or panicked is a CRASH
+    or an ERROR. None when the shell ended cleanly."""
+    if killed:
+        return "ERROR"
+    if code == 4 or code < 0 or panic:
+        return "CRASH"
+    if code != 0:
+        return "ERROR"
+    return None
+
+
 def test_origin(config, test):
-    """Tests load from the page origin; `*.insecure.*` files (like WPT's
-    `*.https.*`) from the non-secure origin, since a secure page cannot even
-    frame or fetch from it (mixed content)."""
-    insecure = ".insecure." in os.path.basename(test)
-    host = ALTERNATE_HOSTS["insecure"] if insecure else PAGE_HOST
-    return "http://%s:%d" % (host, config.ports["http"][0])
+    """As in WPT: a file with the `https` flag (`foo.https.html`,
+    `foo.https.sub.html`, `foo.sub.https.html`) loads from the HTTPS page
+    origin, a secure context; every other file from the HTTP page origin,
+    which is not one (`web-platform.test` is no loopback name). The old
+    `*.insecure.*` flag of ours changes nothing any more."""
+    flags = os.path.basename(test).split(".")[1:-1]
+    scheme = "https" if "https" in flags else "http"
+    return "%s://%s:%d" % (scheme, PAGE_HOST, config.ports[scheme][0])
 
 
 def run_test(args, test, meta, config, hosts_file, log_dir):
@@ -221,7 +272,8 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
         long_test = bool(LONG_TIMEOUT.search(f.read()))
     timeout = args.timeout * (LONG_FACTOR if long_test else 1)
     url = test_origin(config, test) + "/" + urllib.parse.quote(test)
-    cmd = [args.shell, "--hosts-file", hosts_file, "--timeout", str(timeout)]
+    cmd = [args.shell, "--hosts-file", hosts_file,
+           "--certificate-path", config.ssl_config["ca_cert_path"], "--timeout", str(timeout)]
     for pref in meta["prefs"]:
         cmd += ["--pref", pref]
     cmd.append(url)
@@ -232,7 +284,7 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, start_new_session=True)
     try:
-        out, err = proc.communicate(timeout=timeout + KILL_GRACE)
+        out, err = proc.communicate(timeout=timeout + args.kill_grace)
         killed = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # the shell's own process group
@@ -257,16 +309,26 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
                 result = {"status": "ERROR", "message": "bad wpt-result line: %s" % e, "tests": []}
     code = proc.returncode
     shell_said = "shell exited %s (%s)" % (code, SHELL_EXIT.get(code, "signal %d" % -code if code < 0 else "?"))
+    panic = PANIC_LINE.search(err) or PANIC_LINE.search(out)
     if result is not None:
         status, message, subtests = result.get("status"), result.get("message"), result.get("tests", [])
-        if code != 0:
-            message = (message + "; " if message else "") + "after reporting, " + shell_said
+        # What happens after the report still counts (as in wptrunner): the
+        # file is a CRASH or an ERROR whatever its subtests said.
+        after = after_report_status(code, killed, panic)
+        if after is not None:
+            status = after
+            why = ("runner killed the shell after %d s" % (timeout + args.kill_grace) if killed
+                   else shell_said)
+            if panic:
+                why += "; a thread panicked: " + panic.group(0).strip()
+            message = "after reporting, " + why + ("; harness said: " + message if message else "")
     elif killed:
-        status, message, subtests = "TIMEOUT", "runner killed the shell after %d s" % (timeout + KILL_GRACE), []
+        status, message, subtests = "TIMEOUT", "runner killed the shell after %d s" % (timeout + args.kill_grace), []
     elif code == 2:
         status, message, subtests = "TIMEOUT", shell_said, []
-    elif code == 4 or code < 0:
-        status, message, subtests = "CRASH", shell_said, []
+    elif code == 4 or code < 0 or panic:
+        status, message, subtests = "CRASH", shell_said + (
+            "; " + panic.group(0).strip() if panic else ""), []
     else:
         status, message, subtests = "ERROR", shell_said + ", no wpt-result line", []
 
@@ -301,6 +363,49 @@ def print_table(records):
         print(("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4]).rstrip())
 
 
+SUBTEST_STATUSES = ("PASS", "FAIL", "TIMEOUT", "NOTRUN", "PRECONDITION_FAILED")
+FILE_STATUSES = ("OK", "ERROR", "TIMEOUT", "CRASH")
+
+
+def real_counts(records):
+    """What actually passed, regardless of expectations: per directory of
+    test files and overall, the files by harness status and the subtests
+    by status. Returns [(directory, {"files": Counter, "subtests": Counter})],
+    the overall row last (directory "all")."""
+    rows = {}
+    for r in records:
+        if r["status"] == "SKIP":
+            continue
+        directory = os.path.dirname(r["test"].lstrip("/")) + "/"
+        for key in (directory, "all"):
+            row = rows.setdefault(key, {"files": Counter(), "subtests": Counter()})
+            row["files"][r["status"]] += 1
+            for sub in r["subtests"]:
+                row["subtests"][sub["status"]] += 1
+    total = rows.pop("all", {"files": Counter(), "subtests": Counter()})
+    return sorted(rows.items()) + [("all", total)]
+
+
+def print_real_counts(records):
+    """The table of real results (README.md, "Status", quotes it)."""
+    print()
+    print("Real results (what passed, whatever wpt/meta expects):")
+    head = ["directory", "subtests PASS", "FAIL", "TIMEOUT", "NOTRUN", "other", "files OK", "not OK"]
+    table = [head]
+    for directory, row in real_counts(records):
+        subs, files = row["subtests"], row["files"]
+        total = sum(subs.values())
+        other = total - sum(subs[s] for s in SUBTEST_STATUSES[:4])
+        not_ok = sum(files.values()) - files["OK"]
+        table.append([directory, "%d/%d" % (subs["PASS"], total), str(subs["FAIL"]), str(subs["TIMEOUT"]),
+                      str(subs["NOTRUN"]), str(other), "%d/%d" % (files["OK"], sum(files.values())),
+                      ", ".join("%d %s" % (files[s], s) for s in FILE_STATUSES[1:] if files[s]) or "0"])
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        print("  " + "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                                for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+
+
 def summarize(records):
     results = []  # every file's harness status and every subtest
     for r in records:
@@ -315,6 +420,9 @@ def summarize(records):
     print("Ran %d files (%d skipped), %d subtests" % (
         files, len(records) - files, len(results) - files))
     print("Expected non-passing results (FAIL etc. listed in wpt/meta): %d" % len(expected_fail))
+    print_real_counts(records)
+    print()
+    print("Matching their expectations (the line below; WPT's expectation-file convention):")
     for r in records:
         if r["status"] != "SKIP" and (r["unexpected"] or any(s["unexpected"] for s in r["subtests"])):
             print("UNEXPECTED in /%s (log: %s)" % (r["test"].lstrip("/"), r["log"]))
@@ -326,6 +434,41 @@ def summarize(records):
                                                           s["message"] or ""))
     print("%d passed, %d failed" % (len(results) - len(unexpected), len(unexpected)))
     return not unexpected
+
+
+class Heartbeat:
+    """Prints the progress lines, and a line every HEARTBEAT seconds in which
+    nothing else was printed, so that a long test file is never silent."""
+
+    HEARTBEAT = 15
+
+    def __init__(self, total):
+        self.total, self.done = total, 0
+        self.started = self.last = time.monotonic()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.beat, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def say(self, line, done=None):
+        with self.lock:
+            if done is not None:
+                self.done = done
+            self.last = time.monotonic()
+            print(line, flush=True)
+
+    def beat(self):
+        while not self.stop.wait(1):
+            if time.monotonic() - self.last >= self.HEARTBEAT:
+                self.say("... %d of %d files done, still running (%d s)" % (
+                    self.done, self.total, time.monotonic() - self.started))
 
 
 # --- Main ---------------------------------------------------------------------
@@ -340,6 +483,7 @@ def parse_args(argv):
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
     parser.add_argument("--self-test", action="store_true",
                         help="check that the runner reports a wrong expectation (runner_selftest.py)")
+    parser.add_argument("--kill-grace", type=int, default=KILL_GRACE, help=argparse.SUPPRESS)
     parser.add_argument("--tests-root", default=TESTS_ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--meta-root", default=META_ROOT, help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help="test files or directories (default: all)")
@@ -365,16 +509,21 @@ def main(argv):
         fail("%s is not an executable" % args.shell)
     logging.basicConfig(level=logging.WARNING, format="wptserve: %(levelname)s %(message)s")
 
-    servers, config = start_server(args.tests_root)
+    # A CA of its own for each run (in a temporary directory, as the hosts
+    # file): runs may overlap, and a test CA is never reused.
+    cert_dir = tempfile.TemporaryDirectory(prefix="wpt-certs-")
+    servers, config = start_server(args.tests_root, cert_dir.name)
     page_origin = "http://%s:%d" % (PAGE_HOST, config.ports["http"][0])
-    print("wptserve on %s (ports %s), tests from %s" % (
-        page_origin, ", ".join(map(str, config.ports["http"])), args.tests_root))
+    print("wptserve on %s (ports %s), tests from %s; trusted CA %s" % (
+        page_origin, ", ".join("%s %s" % (scheme, "/".join(map(str, ports)))
+                               for scheme, ports in config.ports.items()),
+        args.tests_root, config.ssl_config["ca_cert_path"]))
     log_dir = os.path.join(os.path.dirname(os.path.abspath(args.json)), "logs")
     records = {}
     with tempfile.TemporaryDirectory(prefix="wpt-hosts-") as tmp:
         hosts_file = os.path.join(tmp, "hosts")
         with open(hosts_file, "w") as f:
-            f.write(HOSTS_FILE)
+            f.write(hosts_file_text(config))
         metas = {test: load_metadata(args.meta_root, test) for test in tests}
         for test in tests:
             if metas[test]["disabled"]:
@@ -385,22 +534,26 @@ def main(argv):
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = {pool.submit(run_test, args, t, metas[t], config, hosts_file, log_dir): t
                        for t in todo}
-            for n, future in enumerate(as_completed(futures), 1):
-                r = future.result()
-                records[futures[future]] = r
-                bad = sum(1 for s in r["subtests"] if s["unexpected"]) + r["unexpected"]
-                print("[%d/%d] %s %s, %d subtests, %d unexpected (%.1f s)" % (
-                    n, len(todo), r["test"], r["status"], len(r["subtests"]), bad, r["duration"]),
-                    flush=True)
+            with Heartbeat(len(todo)) as heartbeat:
+                for n, future in enumerate(as_completed(futures), 1):
+                    r = future.result()
+                    records[futures[future]] = r
+                    bad = sum(1 for s in r["subtests"] if s["unexpected"]) + r["unexpected"]
+                    heartbeat.say("[%d/%d] %s %s, %d subtests, %d unexpected (%.1f s)" % (
+                        n, len(todo), r["test"], r["status"], len(r["subtests"]), bad, r["duration"]),
+                        done=n)
     for httpd in servers:
         httpd.stop()
+    cert_dir.cleanup()
 
     ordered = [records[t] for t in tests]
     print_table(ordered)
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump({"shell": os.path.abspath(args.shell), "page_origin": page_origin,
-                   "duration": round(time.monotonic() - started, 2), "results": ordered}, f, indent=2)
+                   "duration": round(time.monotonic() - started, 2),
+                   "real": {d: {k: dict(v) for k, v in row.items()} for d, row in real_counts(ordered)},
+                   "results": ordered}, f, indent=2)
     print("\nResults written to %s" % args.json)
     return 0 if summarize(ordered) else 1
 

@@ -94,10 +94,18 @@ impl ExtendLifetime {
 
     /// Step 5 of *add lifetime promise*: upon fulfillment or rejection of a
     /// promise, decrement the pending promises count. Returns the outcome
-    /// once it is known and dispatch has returned; it is returned only once.
+    /// once every promise has settled and dispatch has returned; it is
+    /// returned only once.
     ///
-    /// The outcome is that of *wait for all*: the first rejection decides it
-    /// (`Rejected`), otherwise the last fulfillment (`Fulfilled`).
+    /// The outcome is that of [waiting for all] of the extend lifetime
+    /// promises, which the Install algorithm does before it decides
+    /// (step 11.3.2: "Wait until e is not active", then "If the result of
+    /// waiting for all of e's extend lifetime promises rejected, set
+    /// installFailed to true"): `Rejected` if any of them rejected,
+    /// `Fulfilled` otherwise, and only once none is pending. A rejection does
+    /// not cut the wait short.
+    ///
+    /// [waiting for all]: https://webidl.spec.whatwg.org/#wait-for-all
     pub fn promise_settled(&mut self, fulfilled: bool) -> Option<ExtendOutcome> {
         // Step 5.1. Decrement event's pending promises count by one.
         self.pending = self.pending.saturating_sub(1);
@@ -113,7 +121,7 @@ impl ExtendLifetime {
 
     /// The dispatching algorithm calls this when dispatch returns. Returns the
     /// outcome if nothing is pending any more (no `waitUntil()` call, or all
-    /// promises already settled, or one rejected).
+    /// promises already settled).
     pub fn dispatch_finished(&mut self) -> Option<ExtendOutcome> {
         self.dispatched = true;
         self.outcome_if_ready()
@@ -132,15 +140,15 @@ impl ExtendLifetime {
     }
 
     fn outcome_if_ready(&mut self) -> Option<ExtendOutcome> {
-        if self.reported || !self.dispatched {
+        // The event is active while promises are pending: wait until it is
+        // not.
+        if self.reported || !self.dispatched || self.pending > 0 {
             return None;
         }
         let outcome = if self.rejected {
             ExtendOutcome::Rejected
-        } else if self.pending == 0 {
-            ExtendOutcome::Fulfilled
         } else {
-            return None;
+            ExtendOutcome::Fulfilled
         };
         self.reported = true;
         Some(outcome)
@@ -196,16 +204,32 @@ mod tests {
     }
 
     #[test]
-    fn first_rejection_decides() {
+    fn rejection_waits_for_the_other_promises() {
         let mut lifetime = ExtendLifetime::new();
         lifetime.add_promise(true, true).unwrap();
         lifetime.add_promise(true, true).unwrap();
         assert_eq!(lifetime.dispatch_finished(), None);
+        // One rejects early: the event stays active for the other one.
+        assert_eq!(lifetime.promise_settled(false), None);
+        assert!(lifetime.is_active(false));
         assert_eq!(
-            lifetime.promise_settled(false),
+            lifetime.promise_settled(true),
             Some(ExtendOutcome::Rejected)
         );
         assert_eq!(lifetime.promise_settled(true), None);
+    }
+
+    #[test]
+    fn promise_added_after_a_rejection_is_waited_for() {
+        let mut lifetime = ExtendLifetime::new();
+        lifetime.add_promise(true, true).unwrap();
+        assert_eq!(lifetime.dispatch_finished(), None);
+        lifetime.add_promise(true, false).unwrap();
+        assert_eq!(lifetime.promise_settled(false), None);
+        assert_eq!(
+            lifetime.promise_settled(true),
+            Some(ExtendOutcome::Rejected)
+        );
     }
 
     #[test]

@@ -108,6 +108,12 @@ pub enum Report<W> {
         event: LifecycleEvent,
         outcome: ExtendOutcome,
     },
+    /// Update, fetch hook: the worker's script is a byte-for-byte match of
+    /// the newest worker's (same script URL); it was not run.
+    ScriptUnchanged { worker: W },
+    /// <https://w3c.github.io/ServiceWorker/#dom-serviceworkerglobalscope-skipwaiting>:
+    /// the worker set its skip waiting flag.
+    SkipWaiting { worker: W },
 }
 
 /// What the manager must do, in this order.
@@ -118,6 +124,10 @@ pub enum Action<W> {
     /// <https://w3c.github.io/ServiceWorker/#resolve-job-promise> with the
     /// registration.
     ResolveJob,
+    /// Install step 9: queue a task on every client (and worker) of the
+    /// registration's origin to fire `updatefound` at its
+    /// `ServiceWorkerRegistration` objects for the registration.
+    UpdateFound,
     /// <https://w3c.github.io/ServiceWorker/#finish-job>: the next job of
     /// the scope's job queue may run.
     FinishJob,
@@ -166,6 +176,9 @@ pub struct Lifecycle<W> {
     /// Install step 2: whether the registration had a newest worker when the
     /// job started (if not, a failure removes the registration).
     had_newest_worker: bool,
+    /// The workers whose skip waiting flag is set,
+    /// <https://w3c.github.io/ServiceWorker/#dfn-skip-waiting-flag>.
+    skip_waiting: Vec<W>,
     /// When the current job's phase times out.
     job_deadline: Option<Instant>,
     /// When the activation times out.
@@ -185,6 +198,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
             phase: Phase::Idle,
             activating: None,
             had_newest_worker: false,
+            skip_waiting: Vec::new(),
             job_deadline: None,
             activation_deadline: None,
             timeout,
@@ -268,6 +282,21 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
                     Err(failure) => self.update_failed(worker, failure),
                 }
             },
+            (Phase::Evaluating(current), Report::ScriptUnchanged { worker })
+                if current == worker =>
+            {
+                self.update_unchanged(worker)
+            },
+            (_, Report::SkipWaiting { worker }) if self.state_of(worker).is_some() => {
+                // skipWaiting() step 2.1. Set service worker's skip waiting
+                // flag.
+                if !self.skip_waiting.contains(&worker) {
+                    self.skip_waiting.push(worker);
+                }
+                // Step 2.2. Invoke Try Activate with service worker's
+                // containing service worker registration.
+                self.try_activate(now)
+            },
             (
                 Phase::Installing(current),
                 Report::EventFinished {
@@ -289,6 +318,47 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
                 Vec::new()
             },
         }
+    }
+
+    /// <https://w3c.github.io/ServiceWorker/#clear-registration-algorithm>,
+    /// which Unregister runs through Try Clear Registration once the
+    /// registration is out of the registration map (Servo has no controlled
+    /// clients, so nothing keeps it alive): every worker becomes redundant
+    /// and its slot empty. The registration is done with: anything it still
+    /// waited for (an activation) is forgotten.
+    pub fn clear(&mut self) -> Vec<Action<W>> {
+        let mut actions = Vec::new();
+        // Step 2. If registration's installing worker is not null, then:
+        // Step 3. If registration's waiting worker is not null, then:
+        // Step 4. If registration's active worker is not null, then:
+        for slot in [Slot::Installing, Slot::Waiting, Slot::Active] {
+            let worker = match slot {
+                Slot::Installing => self.installing,
+                Slot::Waiting => self.waiting,
+                Slot::Active => self.active,
+            };
+            let Some(worker) = worker else {
+                continue;
+            };
+            // Terminate the worker.
+            actions.push(Action::Terminate(worker));
+            // Run the Update Worker State algorithm passing the worker and
+            // "redundant" as the arguments.
+            self.set_state(worker, WorkerState::Redundant, &mut actions);
+            // Run the Update Registration State algorithm passing
+            // registration, the slot and null as the arguments.
+            self.set_slot(slot, None, &mut actions);
+        }
+        // A worker still being fetched or run has no slot yet.
+        if let Phase::Evaluating(worker) = self.phase {
+            actions.push(Action::Terminate(worker));
+            self.forget(worker);
+        }
+        self.phase = Phase::Idle;
+        self.activating = None;
+        self.job_deadline = None;
+        self.activation_deadline = None;
+        actions
     }
 
     /// The current phase ran out of time
@@ -346,6 +416,25 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         actions
     }
 
+    /// Update, fetch hook: "If newestWorker is not null, newestWorker's
+    /// script url equals job's script url with the exclude fragments flag
+    /// set, and script's source text is a byte-for-byte match with
+    /// newestWorker's script resource's source text".
+    fn update_unchanged(&mut self, worker: W) -> Vec<Action<W>> {
+        debug!("update of {worker:?}: the script has not changed");
+        self.phase = Phase::Idle;
+        self.job_deadline = None;
+        self.forget(worker);
+        vec![
+            // Invoke Resolve Job Promise with job and registration.
+            Action::ResolveJob,
+            // The worker that fetched the script is discarded.
+            Action::Terminate(worker),
+            // Invoke Finish Job with job and abort these steps.
+            Action::FinishJob,
+        ]
+    }
+
     /// <https://w3c.github.io/ServiceWorker/#installation-algorithm>,
     /// steps 4 to 11.
     fn install(&mut self, worker: W, now: Instant) -> Vec<Action<W>> {
@@ -358,6 +447,9 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         self.set_state(worker, WorkerState::Installing, &mut actions);
         // Step 7. Invoke Resolve Job Promise with job and registration.
         actions.push(Action::ResolveJob);
+        // Step 9. For each settingsObject of settingsObjects, queue a task
+        // ... to fire an event named updatefound at each registrationObject.
+        actions.push(Action::UpdateFound);
         // Step 11. Queue a task ... to fire an `install` InstallEvent and
         // wait for all of its extend lifetime promises.
         actions.push(Action::DispatchEvent {
@@ -523,6 +615,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
 
     fn forget(&mut self, worker: W) {
         self.states.retain(|(w, _)| *w != worker);
+        self.skip_waiting.retain(|w| *w != worker);
     }
 
     fn deadline_from(&self, now: Instant) -> Option<Instant> {
@@ -582,6 +675,7 @@ mod tests {
                     state: Installing
                 },
                 Action::ResolveJob,
+                Action::UpdateFound,
                 Action::DispatchEvent {
                     worker: 1,
                     event: LifecycleEvent::Install
@@ -832,6 +926,145 @@ mod tests {
         let actions = lifecycle.poll_timeout(now + TIMEOUT);
         assert_eq!(states(&actions), vec![(1, Activated)]);
         assert_eq!(lifecycle.activated(), Some(1));
+    }
+
+    #[test]
+    fn updatefound_once_per_installing_worker() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(None);
+        let found = |actions: &[Action<u32>]| {
+            actions
+                .iter()
+                .filter(|a| **a == Action::UpdateFound)
+                .count()
+        };
+        lifecycle.start_update(1, now);
+        let actions = lifecycle.handle(evaluated(1), now);
+        assert_eq!(found(&actions), 1);
+        let resolve = actions.iter().position(|a| *a == Action::ResolveJob);
+        let update_found = actions.iter().position(|a| *a == Action::UpdateFound);
+        assert!(resolve < update_found, "the job promise resolves first");
+        let actions = lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(found(&actions), 0);
+        lifecycle.start_update(2, now);
+        assert_eq!(found(&lifecycle.handle(evaluated(2), now)), 1);
+    }
+
+    #[test]
+    fn clear_makes_every_worker_redundant() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
+        lifecycle.start_update(1, now);
+        lifecycle.handle(evaluated(1), now);
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+            now,
+        );
+        // 2 is installing when the registration is cleared.
+        lifecycle.start_update(2, now);
+        lifecycle.handle(evaluated(2), now);
+
+        let actions = lifecycle.clear();
+        assert_eq!(states(&actions), vec![(2, Redundant), (1, Redundant)]);
+        assert!(actions.contains(&Action::Terminate(1)));
+        assert!(actions.contains(&Action::Terminate(2)));
+        assert!(actions.contains(&Action::UpdateRegistrationState {
+            slot: Slot::Active,
+            worker: None
+        }));
+        assert_eq!(lifecycle.newest_worker(), None);
+        assert!(!lifecycle.job_running());
+        assert_eq!(lifecycle.deadline(), None);
+        // Late reports change nothing.
+        assert!(
+            lifecycle
+                .handle(
+                    finished(2, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+                    now
+                )
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn clear_while_activating() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(None);
+        lifecycle.start_update(1, now);
+        lifecycle.handle(evaluated(1), now);
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        let actions = lifecycle.clear();
+        assert_eq!(states(&actions), vec![(1, Redundant)]);
+        assert!(
+            lifecycle
+                .handle(
+                    finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+                    now
+                )
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn unchanged_script_resolves_and_installs_nothing() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
+        lifecycle.start_update(1, now);
+        lifecycle.handle(evaluated(1), now);
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle.start_update(2, now);
+        let actions = lifecycle.handle(Report::ScriptUnchanged { worker: 2 }, now);
+        assert_eq!(
+            actions,
+            vec![Action::ResolveJob, Action::Terminate(2), Action::FinishJob]
+        );
+        assert_eq!(lifecycle.active(), Some(1));
+        assert_eq!(lifecycle.installing(), None);
+        assert_eq!(lifecycle.state_of(2), None);
+        assert!(!lifecycle.job_running());
+        assert_eq!(lifecycle.deadline(), None);
+    }
+
+    #[test]
+    fn skip_waiting_tries_to_activate() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(None);
+        lifecycle.start_update(1, now);
+        lifecycle.handle(evaluated(1), now);
+        // While installing, there is no waiting worker to activate yet.
+        assert!(
+            lifecycle
+                .handle(Report::SkipWaiting { worker: 1 }, now)
+                .is_empty()
+        );
+        let actions = lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(states(&actions), vec![(1, Installed), (1, Activating)]);
+        // A worker that is gone cannot set its flag.
+        assert!(
+            lifecycle
+                .handle(Report::SkipWaiting { worker: 7 }, now)
+                .is_empty()
+        );
     }
 
     #[test]

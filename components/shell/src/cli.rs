@@ -8,7 +8,7 @@
 //! Every error is returned as a message; the caller maps it to exit code 64.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The `--help` text. Keep in sync with `components/shell/README.md`.
@@ -46,6 +46,12 @@ OPTIONS:
     --hosts-file PATH   Hosts file (/etc/hosts format) used by Servo's
                         network stack to resolve host names; sets HOST_FILE
                         before Servo starts.
+    --certificate-path FILE
+                        PEM file of CA certificates to trust for HTTPS, in
+                        addition to the system's roots (Servo's
+                        Opts.certificate_path). A file that cannot be read
+                        or holds no certificate: exit 64. Certificate errors
+                        are never ignored.
     --timeout SECONDS   Give up after SECONDS (default 30; decimals allowed).
     --window-size WxH   Viewport size in pixels (default 800x600).
     -h, --help          Print this help and exit 0.
@@ -80,6 +86,8 @@ pub struct Options {
     /// `(name, raw value)` pairs, in command-line order.
     pub prefs: Vec<(String, String)>,
     pub hosts_file: Option<PathBuf>,
+    /// Extra trusted CA certificates (PEM), for `Opts::certificate_path`.
+    pub certificate_path: Option<PathBuf>,
     /// Seconds, as given (for messages).
     pub timeout_secs: f64,
     pub timeout: Duration,
@@ -102,6 +110,7 @@ where
     let mut url: Option<String> = None;
     let mut prefs = Vec::new();
     let mut hosts_file = None;
+    let mut certificate_path = None;
     let mut timeout_secs = DEFAULT_TIMEOUT_SECS;
     let mut window_size = DEFAULT_WINDOW_SIZE;
     let mut only_positional = false;
@@ -140,7 +149,7 @@ where
         };
         if !matches!(
             name,
-            "--pref" | "--hosts-file" | "--timeout" | "--window-size"
+            "--pref" | "--hosts-file" | "--certificate-path" | "--timeout" | "--window-size"
         ) {
             return Err(format!("unknown option `{name}`"));
         }
@@ -162,6 +171,12 @@ where
                 }
                 hosts_file = Some(PathBuf::from(value));
             },
+            "--certificate-path" => {
+                if value.is_empty() {
+                    return Err("--certificate-path needs a non-empty FILE".into());
+                }
+                certificate_path = Some(PathBuf::from(value));
+            },
             "--timeout" => timeout_secs = parse_timeout(&value)?,
             "--window-size" => window_size = parse_window_size(&value)?,
             _ => unreachable!("checked above"),
@@ -175,10 +190,31 @@ where
         url,
         prefs,
         hosts_file,
+        certificate_path,
         timeout_secs,
         timeout: Duration::from_secs_f64(timeout_secs),
         window_size,
     }))
+}
+
+/// Check a `--certificate-path` file before Servo starts: servo-net 0.7.0
+/// silently falls back to the system roots alone when it cannot read the
+/// file, and skips certificates it cannot parse. Returns how many
+/// certificates the file holds (at least one).
+pub fn check_certificate_file(path: &Path) -> Result<usize, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+
+    let data = std::fs::read(path).map_err(|error| error.to_string())?;
+    let mut count = 0;
+    for certificate in CertificateDer::pem_slice_iter(&data) {
+        certificate.map_err(|error| format!("bad PEM certificate: {error}"))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in the file".into());
+    }
+    Ok(count)
 }
 
 fn parse_pref_assignment(value: &str) -> Result<(String, String), String> {
@@ -237,6 +273,7 @@ mod tests {
         assert_eq!(o.url, "http://127.0.0.1:8000/");
         assert!(o.prefs.is_empty());
         assert_eq!(o.hosts_file, None);
+        assert_eq!(o.certificate_path, None);
         assert_eq!(o.timeout, Duration::from_secs(30));
         assert_eq!(o.window_size, (800, 600));
     }
@@ -249,6 +286,7 @@ mod tests {
             "--pref=c=x=y",
             "--hosts-file",
             "/tmp/hosts",
+            "--certificate-path=/tmp/ca.pem",
             "--timeout=2.5",
             "--window-size",
             "1024x768",
@@ -259,6 +297,7 @@ mod tests {
             vec![("a_b".into(), "1".into()), ("c".into(), "x=y".into())]
         );
         assert_eq!(o.hosts_file, Some(PathBuf::from("/tmp/hosts")));
+        assert_eq!(o.certificate_path, Some(PathBuf::from("/tmp/ca.pem")));
         assert_eq!(o.timeout, Duration::from_millis(2500));
         assert_eq!(o.window_size, (1024, 768));
         assert_eq!(o.url, "u");
@@ -295,8 +334,31 @@ mod tests {
             &["-x", "u"],
             &["a", "b"],
             &["--hosts-file=", "u"],
+            &["--certificate-path=", "u"],
+            &["--certificate-path"],
         ] {
             assert!(run(args).is_err(), "{args:?} should fail");
         }
+    }
+
+    #[test]
+    fn certificate_file() {
+        let dir = std::env::temp_dir().join(format!("servo-ff-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        // Any DER body will do: the check counts PEM blocks, Servo parses them.
+        let pem = "-----BEGIN CERTIFICATE-----\nAAEC\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            check_certificate_file(&write("two.pem", &format!("{pem}junk\n{pem}"))),
+            Ok(2)
+        );
+        assert!(check_certificate_file(&write("none.pem", "not a certificate\n")).is_err());
+        assert!(check_certificate_file(&write("empty.pem", "")).is_err());
+        assert!(check_certificate_file(&dir.join("missing.pem")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

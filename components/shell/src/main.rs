@@ -6,6 +6,7 @@
 
 mod cli;
 mod output;
+mod popups;
 mod prefs;
 
 use std::cell::{Cell, RefCell};
@@ -18,14 +19,15 @@ use std::time::{Duration, Instant};
 use dpi::PhysicalSize;
 use log::{debug, error, info, warn};
 use servo::{
-    ConsoleLogLevel, EventLoopWaker, JSValue, LoadStatus, Opts, RenderingContext, Servo,
-    ServoBuilder, ServoDelegate, ServoError, SoftwareRenderingContext, WebView, WebViewBuilder,
-    WebViewDelegate,
+    ConsoleLogLevel, CreateNewWebViewRequest, EventLoopWaker, JSValue, LoadStatus, Opts,
+    RenderingContext, Servo, ServoBuilder, ServoDelegate, ServoError, SoftwareRenderingContext,
+    WebView, WebViewBuilder, WebViewDelegate,
 };
 use url::Url;
 
 use crate::cli::{Command, Options};
 use crate::output::{DONE_MESSAGE, Source};
+use crate::popups::{Popups, Role};
 
 const EXIT_DONE: i32 = 0;
 const EXIT_TIMEOUT: i32 = 2;
@@ -96,6 +98,12 @@ fn run() -> i32 {
         // nothing can read the environment concurrently.
         unsafe { std::env::set_var("HOST_FILE", &path) };
     }
+    if let Some(path) = &options.certificate_path
+        && let Err(message) = cli::check_certificate_file(path)
+    {
+        eprintln!("servo-ff: --certificate-path {}: {message}", path.display());
+        return EXIT_USAGE;
+    }
     let url = match Url::parse(&options.url) {
         Ok(url) => url,
         Err(error) => {
@@ -149,10 +157,29 @@ impl Shared {
             self.finish(EXIT_DONE, None);
         }
     }
+
+    /// Console of a popup: its own prefix, and never the end of the run.
+    fn popup_console(&self, label: &str, level: &ConsoleLogLevel, message: &str) {
+        if self.finished.get() {
+            debug!("after completion, dropped console message from {label}: {message}");
+            return;
+        }
+        output::emit(&popups::format_console(label, level, message));
+    }
+
+    /// A `[shell] ...` line, unless the outcome is already known.
+    fn shell_line(&self, line: &str) {
+        if !self.finished.get() {
+            output::emit(&format!("[shell] {line}\n"));
+        }
+    }
 }
 
+/// The delegate of one WebView: the main one or a popup (see `popups.rs`).
 struct ShellWebViewDelegate {
     shared: Rc<Shared>,
+    popups: Rc<Popups>,
+    role: Role,
 }
 
 impl WebViewDelegate for ShellWebViewDelegate {
@@ -166,6 +193,19 @@ impl WebViewDelegate for ShellWebViewDelegate {
             webview.url().map(String::from)
         );
         if status != LoadStatus::Complete || self.shared.finished.get() {
+            return;
+        }
+        if let Some(label) = self.role.popup_label() {
+            // A popup's load failure is reported, but does not end the run.
+            let title = webview.page_title().unwrap_or_default();
+            let url = webview.url().map(String::from).unwrap_or_default();
+            if ERROR_PAGE_TITLES.contains(&title.trim()) {
+                self.shared
+                    .shell_line(&format!("{label} load failed: {url}: {}", title.trim()));
+            } else {
+                self.shared
+                    .shell_line(&format!("{label} load complete: {url}"));
+            }
             return;
         }
         output::emit("[shell] load complete\n");
@@ -199,11 +239,47 @@ impl WebViewDelegate for ShellWebViewDelegate {
     }
 
     fn show_console_message(&self, _webview: WebView, level: ConsoleLogLevel, message: String) {
-        self.shared.console(Source::Page, &level, &message);
+        match self.role.popup_label() {
+            None => self.shared.console(Source::Page, &level, &message),
+            Some(label) => self.shared.popup_console(&label, &level, &message),
+        }
+    }
+
+    fn request_create_new(&self, parent: WebView, request: CreateNewWebViewRequest) {
+        let role = self.popups.open(request, |role| {
+            Rc::new(ShellWebViewDelegate {
+                shared: self.shared.clone(),
+                popups: self.popups.clone(),
+                role,
+            })
+        });
+        let label = role.popup_label().unwrap_or_default();
+        debug!(
+            "opened {label} for {:?} ({} open)",
+            parent.url().map(String::from),
+            self.popups.count()
+        );
+        self.shared.shell_line(&format!("{label} opened"));
+    }
+
+    fn notify_closed(&self, webview: WebView) {
+        // `window.close()` (Servo already discarded the browsing context).
+        match self.role.popup_label() {
+            Some(label) => {
+                if self.popups.mark_closed(&webview) {
+                    self.shared.shell_line(&format!("{label} closed"));
+                }
+            },
+            None => debug!("the main WebView was closed by page content"),
+        }
     }
 
     fn notify_crashed(&self, _webview: WebView, reason: String, backtrace: Option<String>) {
-        let mut message = format!("servo-ff: crash: {reason}");
+        // A crash in a popup is a crash of the run too (Servo panicked).
+        let mut message = match self.role.popup_label() {
+            None => format!("servo-ff: crash: {reason}"),
+            Some(label) => format!("servo-ff: crash (in {label}): {reason}"),
+        };
         match backtrace {
             Some(backtrace) if !backtrace.trim().is_empty() => {
                 message.push_str("\nbacktrace:\n");
@@ -315,6 +391,11 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
     // script thread panics; without it the panic becomes notify_crashed.
     let opts = Opts {
         hard_fail: false,
+        // Extra trusted roots; ignore_certificate_errors stays false.
+        certificate_path: options
+            .certificate_path
+            .as_ref()
+            .map(|path| path.to_string_lossy().into_owned()),
         ..Opts::default()
     };
     let waker = Waker::default();
@@ -337,9 +418,12 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
     }));
 
     info!("loading {url}");
+    let popups = Rc::new(Popups::new(rendering_context.clone()));
     let webview = WebViewBuilder::new(&servo, rendering_context.clone())
         .delegate(Rc::new(ShellWebViewDelegate {
             shared: shared.clone(),
+            popups: popups.clone(),
+            role: Role::Main,
         }))
         .url(url)
         .build();
@@ -374,7 +458,10 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
     let _ = std::io::stdout().flush();
     info!("finished with exit code {code} after {:?}", start.elapsed());
 
-    shut_down(servo, webview, rendering_context, code);
+    // Popups (open or closed) hold their delegates, which hold `popups`:
+    // take them out to drop them before Servo.
+    let popups = popups.take_all();
+    shut_down(servo, webview, popups, rendering_context, code);
     code
 }
 
@@ -384,6 +471,7 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
 fn shut_down(
     servo: Servo,
     webview: WebView,
+    popups: Vec<WebView>,
     rendering_context: Rc<dyn RenderingContext>,
     code: i32,
 ) {
@@ -401,6 +489,7 @@ fn shut_down(
         .expect("spawning the watchdog thread");
 
     let start = Instant::now();
+    drop(popups);
     drop(webview);
     drop(servo);
     drop(rendering_context);
