@@ -46,14 +46,18 @@ fn http_fetch_hook_runs_for_every_request_in_the_patched_servo() {
     // The page got the network's responses, untouched.
     run.assert_stdout_line("[page] log cross-origin 200 cross");
     run.assert_stdout_line("[page] log same-origin 200 same");
-    // And the hook saw each kind of request.
+    // And the hook saw each request: with no foreign fetch registration
+    // anywhere, a hash lookup decides, and nothing is asked or awaited.
     for expected in [
-        format!("http fetch step 3.2: {page}: not a subresource request"),
-        // No service worker manager for that origin: nothing is asked.
         format!(
-            "http fetch step 3.2: http://localhost:{port}/cross.txt: no active worker (no service worker manager for http://localhost:{port})"
+            "http fetch step 3.2: {page}: no foreign fetch registration for http://127.0.0.1:{port}"
         ),
-        format!("http fetch step 3.2: http://127.0.0.1:{port}/same.txt: same-origin request"),
+        format!(
+            "http fetch step 3.2: http://localhost:{port}/cross.txt: no foreign fetch registration for http://localhost:{port}"
+        ),
+        format!(
+            "http fetch step 3.2: http://127.0.0.1:{port}/same.txt: no foreign fetch registration for http://127.0.0.1:{port}"
+        ),
     ] {
         assert!(
             run.stderr_contains(&expected),

@@ -41,7 +41,12 @@
 //!
 //! **Whoever owns registrations** (the service worker manager):
 //! [`registry::Registry::insert`] / `remove` / `set_state` / `set_config`,
-//! keyed by [`registry::PartitionKey`] (today always `Unpartitioned`).
+//! keyed by [`registry::PartitionKey`] (today always `Unpartitioned`); it
+//! keeps net's copy equal to its own with [`messages::RegistryUpdate`]s, which
+//! net applies with [`registry::Registry::apply`].
+//!
+//! **Time limits**: [`timeout::from_seconds`] (Servo's
+//! `dom_serviceworker_timeout_seconds`) bounds each `foreignfetch` event.
 //!
 //! Shared vocabulary: [`origin::Origin`] (a serializable origin),
 //! [`request::FetchFacts`] (what the engine decided about a request with its
@@ -59,3 +64,4 @@ pub mod outcome;
 pub mod registry;
 pub mod request;
 pub mod scope_match;
+pub mod timeout;

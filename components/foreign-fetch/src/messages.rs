@@ -11,8 +11,34 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::outcome::{NetworkErrorReason, Outcome, ResponseType};
-use crate::registry::RegistrationId;
+use crate::registry::{ForeignFetchRegistration, PartitionKey, RegistrationId};
 use crate::request::RequestSnapshot;
+
+/// Service worker manager → net: keep net's [`Registry`](crate::registry::Registry)
+/// equal to the manager's registrations (docs/feature.md §4: net matches
+/// requests locally and only sends those that match).
+///
+/// Every registration is sent, also one whose active worker has no foreign
+/// fetch scopes: a longer registration scope hides a shorter one.
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
+pub enum RegistryUpdate {
+    /// Set Registration, or the registration's active worker (its
+    /// configuration or its state) changed.
+    Set {
+        /// The registration's partition.
+        key: PartitionKey,
+        /// The registration as foreign fetch sees it.
+        registration: ForeignFetchRegistration,
+    },
+    /// The registration left the registration map (unregistered, or its
+    /// only worker failed to install).
+    Remove {
+        /// The registration's partition.
+        key: PartitionKey,
+        /// The registration's scope URL.
+        scope: Url,
+    },
+}
 
 /// Identifies one intercepted fetch, so that an answer finds its request.
 #[derive(Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize)]
@@ -188,6 +214,38 @@ mod tests {
                 .response
                 .is_none()
         );
+    }
+
+    #[test]
+    fn registry_updates_round_trip_over_ipc_channel() {
+        use crate::options::{AllowedOrigins, ForeignFetchConfig};
+        use crate::registry::WorkerState;
+
+        let scope = Url::parse("https://cdn.test/fonts/").unwrap();
+        let (sender, receiver) = ipc_channel::ipc::channel::<RegistryUpdate>().unwrap();
+        for update in [
+            RegistryUpdate::Set {
+                key: PartitionKey::Unpartitioned,
+                registration: ForeignFetchRegistration::new(
+                    RegistrationId(3),
+                    scope.clone(),
+                    ForeignFetchConfig {
+                        scopes: vec![scope.clone()],
+                        origins: AllowedOrigins::List(vec![
+                            Origin::parse("https://café.test").unwrap(),
+                        ]),
+                    },
+                    WorkerState::Activating,
+                ),
+            },
+            RegistryUpdate::Remove {
+                key: PartitionKey::TopLevelSite("https://page.test".to_owned()),
+                scope,
+            },
+        ] {
+            sender.send(update.clone()).unwrap();
+            assert_eq!(receiver.recv().unwrap(), update);
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::messages::RegistryUpdate;
 pub use crate::options::{AllowedOrigins, ForeignFetchConfig};
 use crate::origin::Origin;
 use crate::scope_match::{self, scope_key};
@@ -105,6 +106,25 @@ impl ForeignFetchRegistration {
             scope,
             foreign_scopes: config.scopes,
             origins: config.origins,
+            state,
+        }
+    }
+
+    /// A registration whose active worker (if any) has no foreign fetch
+    /// configuration: it serves no foreign request, but its scope still
+    /// hides shorter ones (Match Service Worker Registration picks the
+    /// longest scope).
+    pub fn without_foreign_fetch(
+        id: RegistrationId,
+        scope: Url,
+        state: WorkerState,
+    ) -> ForeignFetchRegistration {
+        ForeignFetchRegistration {
+            id,
+            worker_origin: Origin::from_url(&scope),
+            scope,
+            foreign_scopes: Vec::new(),
+            origins: AllowedOrigins::Any,
             state,
         }
     }
@@ -288,6 +308,20 @@ impl Registry {
         registration.origins = config.origins;
         self.insert(key.clone(), registration);
         true
+    }
+
+    /// Applies what the owner of the registrations (the service worker
+    /// manager) says changed, so that this copy stays equal to its
+    /// registrations.
+    pub fn apply(&mut self, update: RegistryUpdate) {
+        match update {
+            RegistryUpdate::Set { key, registration } => {
+                self.insert(key, registration);
+            },
+            RegistryUpdate::Remove { key, scope } => {
+                self.remove(&key, &scope);
+            },
+        }
     }
 
     /// How many registrations there are, over all partitions.
@@ -691,6 +725,50 @@ mod tests {
         ));
         assert!(registry.has_foreign_registrations(&key, &origin("https://plain.test")));
         assert_eq!(registry.len(), 2);
+    }
+
+    #[test]
+    fn updates_keep_the_copy_equal_to_the_owners() {
+        let mut registry = Registry::new();
+        let page = page();
+        registry.apply(RegistryUpdate::Set {
+            key: PartitionKey::Unpartitioned,
+            registration: registration(
+                1,
+                "https://cdn.test/",
+                &["https://cdn.test/fonts/"],
+                AllowedOrigins::Any,
+            ),
+        });
+        assert_eq!(
+            lookup_id(&registry, "https://cdn.test/fonts/a.woff", &page),
+            Some(1)
+        );
+        // The active worker is replaced by one without foreign fetch.
+        registry.apply(RegistryUpdate::Set {
+            key: PartitionKey::Unpartitioned,
+            registration: ForeignFetchRegistration::without_foreign_fetch(
+                RegistrationId(1),
+                url("https://cdn.test/"),
+                WorkerState::Activated,
+            ),
+        });
+        assert_eq!(
+            lookup_id(&registry, "https://cdn.test/fonts/a.woff", &page),
+            None
+        );
+        assert!(
+            !registry.has_foreign_registrations(
+                &PartitionKey::Unpartitioned,
+                &origin("https://cdn.test")
+            )
+        );
+        assert_eq!(registry.len(), 1);
+        registry.apply(RegistryUpdate::Remove {
+            key: PartitionKey::Unpartitioned,
+            scope: url("https://cdn.test/"),
+        });
+        assert!(registry.is_empty());
     }
 
     #[test]

@@ -6,102 +6,303 @@
 //!
 //! The patch series in `patches/servo-net/` adds one call per hook; the
 //! algorithms live here and in the engine-independent `foreign-fetch` crate.
+//!
+//! Net keeps the foreign fetch registrations itself (a [`SharedRegistry`],
+//! kept equal to the service worker managers' registrations by the
+//! `RegistryUpdate`s they send), so that a request no foreign worker wants
+//! costs a local lookup and nothing else: no message, no wait. Only a
+//! request that matches goes to the manager of the worker's origin, and its
+//! answer comes back through a callback into the fetch's future, with a
+//! time limit.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use foreign_fetch::eligibility::{self, Ineligible};
-use log::debug;
+use foreign_fetch::messages::{FetchId, ForeignFetchAnswer, ForeignFetchRequest};
+use foreign_fetch::origin::Origin;
+use foreign_fetch::outcome::NetworkErrorReason;
+use foreign_fetch::registry::{PartitionKey, RegistrationId, Registry};
+use log::{debug, warn};
+use net_traits::ResourceTimingType;
+use net_traits::ServiceWorkerManagerRequest;
 use net_traits::request::Request;
 use net_traits::response::Response;
-use net_traits::{ActiveServiceWorker, ServiceWorkerManagerRequest};
 use parking_lot::RwLock;
-use servo_base::generic_channel::{self, GenericSender, TryReceiveError};
+use servo_base::generic_channel::{GenericCallback, GenericSender};
 use servo_url::{ImmutableOrigin, ServoUrl};
+use tokio::sync::oneshot;
 
+pub mod response;
 pub mod snapshot;
 
-pub use snapshot::request_snapshot;
+pub use response::answer_to_response;
+pub use snapshot::{request_builder, request_snapshot};
 
 /// The log target of every foreign fetch diagnostic, for `RUST_LOG`.
 pub const LOG_TARGET: &str = "foreign_fetch";
-
-/// How long HTTP fetch waits for a service worker manager to say which
-/// worker is active for a URL. The manager answers from memory; no answer
-/// in this time means "none", and the fetch goes on to the network.
-pub const ACTIVE_WORKER_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Each origin's service worker manager, as `servo-net` keeps them
 /// (`CoreResourceMsg::NetworkMediator`).
 pub type ServiceWorkerManagers =
     RwLock<HashMap<ImmutableOrigin, GenericSender<ServiceWorkerManagerRequest>>>;
 
+/// The foreign fetch registrations, shared by the resource thread (which
+/// applies the managers' `CoreResourceMsg::ForeignFetchRegistry` updates)
+/// and every fetch.
+pub type SharedRegistry = Arc<RwLock<Registry>>;
+
+/// The `dom_serviceworker_timeout_seconds` preference (default 60): how long
+/// a fetch waits for a foreign worker's answer (see
+/// [`foreign_fetch::timeout`]). Read at each dispatch.
+fn dispatch_timeout() -> Option<Duration> {
+    foreign_fetch::timeout::from_seconds(servo_config::pref!(dom_serviceworker_timeout_seconds))
+}
+
+static NEXT_FETCH_ID: AtomicU64 = AtomicU64::new(1);
+
 /// [Handle Foreign Fetch](https://w3c.github.io/ServiceWorker/#on-foreign-fetch-request-algorithm),
 /// called from Fetch's [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)
 /// step 3.2, after the request's own service worker (handle fetch) produced
 /// no response and before the CORS preflight, the HTTP cache and the network.
 ///
-/// The checks on the request and the choice of the manager to ask happen
-/// now; the returned future only waits for that manager's answer (at most
-/// [`ACTIVE_WORKER_TIMEOUT`], off the runtime's threads). It resolves to
-/// the response a foreign service worker gave, or `None` to go on to the
-/// network.
+/// Everything up to the dispatch happens now, on plain data and net's own
+/// registry; the returned future only waits for the worker's answer (at most
+/// the `dom_serviceworker_timeout_seconds` preference). It resolves to the
+/// response (possibly a network error) the foreign worker's answer gives, or
+/// `None` to go on to the network.
 pub fn handle_foreign_fetch(
     request: &Request,
     sw_managers: &ServiceWorkerManagers,
+    registry: &RwLock<Registry>,
 ) -> impl Future<Output = Option<Response>> + Send + use<> {
-    let query = active_worker_query(request, sw_managers);
-    async move {
-        let (url, manager) = query?;
-        match ask_active_worker(&manager, url.clone(), ACTIVE_WORKER_TIMEOUT).await {
-            Ok(Some(worker)) => debug!(
-                target: LOG_TARGET,
-                "http fetch step 3.2: {url}: active worker {} (scope {})",
-                worker.script_url,
-                worker.scope_url
-            ),
-            Ok(None) => debug!(target: LOG_TARGET, "http fetch step 3.2: {url}: no active worker"),
-            Err(error) => debug!(
-                target: LOG_TARGET,
-                "http fetch step 3.2: {url}: no active worker ({error})"
-            ),
+    let dispatched = dispatch(request, sw_managers, registry, dispatch_timeout());
+    async move { dispatched?.answer().await }
+}
+
+/// A `foreignfetch` event on its way: what the fetch waits for.
+struct Dispatched {
+    url: ServoUrl,
+    timing_type: ResourceTimingType,
+    fetch_id: FetchId,
+    registration_id: RegistrationId,
+    manager: GenericSender<ServiceWorkerManagerRequest>,
+    answer: oneshot::Receiver<ForeignFetchAnswer>,
+    timeout: Option<Duration>,
+}
+
+impl Dispatched {
+    /// Handle Foreign Fetch step 14 ("Wait for task to have executed or
+    /// been discarded"), bounded: the answer, or a network error if the
+    /// worker went away (the callback was dropped) or did not answer in time.
+    async fn answer(self) -> Option<Response> {
+        let Dispatched {
+            url,
+            timing_type,
+            fetch_id,
+            registration_id,
+            manager,
+            answer,
+            timeout,
+        } = self;
+        let received = match timeout {
+            Some(timeout) => tokio::time::timeout(timeout, answer).await,
+            None => Ok(answer.await),
+        };
+        match received {
+            Ok(Ok(answer)) => {
+                debug!(
+                    target: LOG_TARGET,
+                    "http fetch step 3.2: {url}: the foreign worker answered: {:?}",
+                    answer.outcome
+                );
+                answer_to_response(answer, &url, timing_type)
+            },
+            Ok(Err(_)) => {
+                debug!(
+                    target: LOG_TARGET,
+                    "http fetch step 3.2: {url}: the foreign worker stopped before it answered"
+                );
+                Some(response::network_error(&NetworkErrorReason::Aborted))
+            },
+            Err(_) => {
+                warn!(
+                    target: LOG_TARGET,
+                    "http fetch step 3.2: {url}: the foreign worker did not answer in {:?}",
+                    timeout.unwrap_or_default()
+                );
+                // The manager terminates the worker if it is stuck; the next
+                // request starts it again.
+                if manager
+                    .send(ServiceWorkerManagerRequest::ForeignFetchTimedOut {
+                        registration_id,
+                        fetch_id,
+                    })
+                    .is_err()
+                {
+                    debug!(target: LOG_TARGET, "the service worker manager is gone");
+                }
+                Some(response::network_error(&NetworkErrorReason::Aborted))
+            },
         }
-        // TODO: match the worker's foreign fetch scopes and origins, and fire
-        // the foreignfetch event (a later change).
-        None
     }
 }
 
-/// The request-only conditions of Handle Foreign Fetch, then the manager of
-/// the request URL's origin, if there is one, to ask for the active worker.
-fn active_worker_query(
+/// Handle Foreign Fetch up to the dispatch: the checks on the request, the
+/// match in net's registry, then the `foreignfetch` event is sent to the
+/// manager of the worker's origin. `None` (go on to the network) when no
+/// foreign worker wants the request.
+fn dispatch(
     request: &Request,
     sw_managers: &ServiceWorkerManagers,
-) -> Option<(ServoUrl, GenericSender<ServiceWorkerManagerRequest>)> {
+    registry: &RwLock<Registry>,
+    timeout: Option<Duration>,
+) -> Option<Dispatched> {
     let url = request.current_url();
+    // The cheapest test first: does any worker of the URL's origin take
+    // foreign fetches at all? (A lookup in a hash map, no allocation but the
+    // origin.)
+    let url_origin = Origin::from_url(url.as_url());
+    if !registry
+        .read()
+        .has_foreign_registrations(&PartitionKey::Unpartitioned, &url_origin)
+    {
+        debug!(
+            target: LOG_TARGET,
+            "http fetch step 3.2: {url}: no foreign fetch registration for {}",
+            url_origin.ascii_serialization()
+        );
+        return None;
+    }
     // HTTP fetch step 3.2: "If response is null, request is a subresource
     // request, and request's origin is not same origin with request's
     // current URL, ..."; Handle Foreign Fetch steps 4, 5 and 12 (secure
-    // client, no CORS preflight needed).
-    if let Err(reason) = eligibility::check(&request_snapshot(request)) {
+    // client, no CORS preflight needed). The facts are Servo's.
+    let snapshot = request_snapshot(request);
+    if let Err(reason) = eligibility::check(&snapshot) {
         log_ineligible(&url, &reason);
         return None;
     }
-    // Step 6 (Match Service Worker Registration, see `ask_active_worker`)
-    // needs the registrations of the URL's origin: without a manager for
-    // that origin there are none, and nothing is asked.
-    let origin = url.origin();
-    let Some(manager) = sw_managers.read().get(&origin).cloned() else {
+    // Steps 6 to 11: Match Service Worker for Foreign Fetch, the worker's
+    // origin and its list of foreign fetch origins.
+    let registration_id = {
+        let registry = registry.read();
+        let Some(registration) =
+            registry.lookup(&PartitionKey::Unpartitioned, url.as_url(), &snapshot.origin)
+        else {
+            debug!(
+                target: LOG_TARGET,
+                "http fetch step 3.2: {url}: no foreign fetch registration matches"
+            );
+            return None;
+        };
         debug!(
             target: LOG_TARGET,
-            "http fetch step 3.2: {url}: no active worker (no service worker manager for {})",
-            origin.ascii_serialization()
+            "http fetch step 3.2: {url}: registration {} matches",
+            registration.scope
+        );
+        registration.id
+    };
+    // The request body is not forwarded to the worker yet: such a request
+    // goes to the network, as if no worker wanted it.
+    if request.body.is_some() {
+        debug!(
+            target: LOG_TARGET,
+            "http fetch step 3.2: {url}: a request with a body is not sent to a foreign worker"
+        );
+        return None;
+    }
+    let Some(manager) = sw_managers.read().get(&url.origin()).cloned() else {
+        debug!(
+            target: LOG_TARGET,
+            "http fetch step 3.2: {url}: no service worker manager for the registration"
         );
         return None;
     };
-    Some((url, manager))
+    // Steps 13-14: queue a task on the worker to fire the event; its answer
+    // comes back through `reply`, on whichever thread sends it, into the
+    // oneshot this fetch awaits. Dropping `reply` (the worker died, the
+    // event was collected) closes the oneshot.
+    let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
+    let (sender, answer) = oneshot::channel();
+    let mut sender = Some(sender);
+    let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
+        if let (Some(sender), Ok(answer)) = (sender.take(), answer) {
+            // The fetch may have stopped waiting (timeout, cancellation).
+            let _ = sender.send(answer);
+        }
+    }) {
+        Ok(reply) => reply,
+        Err(error) => {
+            warn!(target: LOG_TARGET, "http fetch step 3.2: {url}: no channel for the answer: {error:?}");
+            return Some(Dispatched::failed(
+                url,
+                request,
+                fetch_id,
+                registration_id,
+                manager,
+                timeout,
+            ));
+        },
+    };
+    let message = ServiceWorkerManagerRequest::ForeignFetch {
+        request: Box::new(ForeignFetchRequest {
+            fetch_id,
+            registration_id,
+            request: snapshot,
+            body: None,
+        }),
+        reply,
+    };
+    if manager.send(message).is_err() {
+        // The registration's manager is gone, and the registration with it.
+        debug!(
+            target: LOG_TARGET,
+            "http fetch step 3.2: {url}: the service worker manager is gone"
+        );
+        return None;
+    }
+    debug!(
+        target: LOG_TARGET,
+        "http fetch step 3.2: {url}: dispatched foreign fetch {}",
+        fetch_id.0
+    );
+    Some(Dispatched {
+        url,
+        timing_type: request.timing_type(),
+        fetch_id,
+        registration_id,
+        manager,
+        answer,
+        timeout,
+    })
+}
+
+impl Dispatched {
+    /// A dispatch that could not be sent: its answer is "the worker went
+    /// away" at once.
+    fn failed(
+        url: ServoUrl,
+        request: &Request,
+        fetch_id: FetchId,
+        registration_id: RegistrationId,
+        manager: GenericSender<ServiceWorkerManagerRequest>,
+        timeout: Option<Duration>,
+    ) -> Dispatched {
+        let (_, answer) = oneshot::channel();
+        Dispatched {
+            url,
+            timing_type: request.timing_type(),
+            fetch_id,
+            registration_id,
+            manager,
+            answer,
+            timeout,
+        }
+    }
 }
 
 fn log_ineligible(url: &ServoUrl, reason: &Ineligible) {
@@ -119,72 +320,23 @@ fn log_ineligible(url: &ServoUrl, reason: &Ineligible) {
     }
 }
 
-/// Why a manager gave no answer.
-#[derive(Debug, Eq, PartialEq)]
-pub enum QueryError {
-    /// No channel for the answer could be made.
-    NoChannel,
-    /// The manager is gone (its channel is closed).
-    ManagerGone,
-    /// The manager dropped the query without answering.
-    Dropped,
-    /// The manager did not answer in time.
-    Timeout(Duration),
-}
-
-impl fmt::Display for QueryError {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            QueryError::NoChannel => write!(formatter, "no channel for the answer"),
-            QueryError::ManagerGone => write!(formatter, "the service worker manager is gone"),
-            QueryError::Dropped => write!(formatter, "the service worker manager did not answer"),
-            QueryError::Timeout(timeout) => {
-                write!(
-                    formatter,
-                    "the service worker manager did not answer in {timeout:?}"
-                )
-            },
-        }
-    }
-}
-
-/// Handle Foreign Fetch step 6: "Let registration be the result of running
-/// Match Service Worker Registration algorithm passing request's url", and
-/// step 7 (its active worker, activated), asked of the manager of the URL's
-/// origin. Waits at most `timeout`, on a blocking-pool thread, so that the
-/// runtime's threads never block.
-pub async fn ask_active_worker(
-    manager: &GenericSender<ServiceWorkerManagerRequest>,
-    url: ServoUrl,
-    timeout: Duration,
-) -> Result<Option<ActiveServiceWorker>, QueryError> {
-    let (reply, answer) = generic_channel::channel().ok_or(QueryError::NoChannel)?;
-    manager
-        .send(ServiceWorkerManagerRequest::ActiveWorker { url, reply })
-        .map_err(|_| QueryError::ManagerGone)?;
-    let received = tokio::task::spawn_blocking(move || answer.try_recv_timeout(timeout))
-        .await
-        .map_err(|_| QueryError::Dropped)?;
-    match received {
-        Ok(active_worker) => Ok(active_worker),
-        Err(TryReceiveError::Empty) => Err(QueryError::Timeout(timeout)),
-        // Disconnected (the reply sender was dropped), or an answer that
-        // could not be read.
-        Err(TryReceiveError::ReceiveError(_)) => Err(QueryError::Dropped),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::thread;
     use std::time::Instant;
 
-    use servo_base::id::{PipelineNamespace, PipelineNamespaceId, ServiceWorkerId};
+    use foreign_fetch::messages::RegistryUpdate;
+    use foreign_fetch::options::{AllowedOrigins, ForeignFetchConfig};
+    use foreign_fetch::outcome::Outcome;
+    use foreign_fetch::registry::{ForeignFetchRegistration, WorkerState};
+    use net_traits::response::ResponseType;
+    use servo_base::generic_channel::{self, GenericReceiver};
 
     use super::*;
 
     fn block_on<F: Future>(future: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
+            .enable_time()
             .build()
             .expect("a tokio runtime")
             .block_on(future)
@@ -194,109 +346,172 @@ mod tests {
         ServoUrl::parse(url).unwrap()
     }
 
-    /// A manager thread that answers every query with `answer(url)`.
-    fn manager(
-        answer: impl Fn(&ServoUrl) -> Option<ActiveServiceWorker> + Send + 'static,
-    ) -> GenericSender<ServiceWorkerManagerRequest> {
+    /// A registry where `http://localhost:8000/fonts/` takes foreign fetches
+    /// from any origin (the request of `snapshot::tests::cross_origin_fetch`
+    /// is `http://localhost:8000/fonts/a.woff` from `http://127.0.0.1:8000`).
+    fn registry(state: WorkerState) -> RwLock<Registry> {
+        let scope = url::Url::parse("http://localhost:8000/fonts/").unwrap();
+        let mut registry = Registry::new();
+        registry.apply(RegistryUpdate::Set {
+            key: PartitionKey::Unpartitioned,
+            registration: ForeignFetchRegistration::new(
+                RegistrationId(9),
+                scope.clone(),
+                ForeignFetchConfig {
+                    scopes: vec![scope],
+                    origins: AllowedOrigins::Any,
+                },
+                state,
+            ),
+        });
+        RwLock::new(registry)
+    }
+
+    /// The managers map with one manager for `http://localhost:8000`.
+    fn managers() -> (
+        ServiceWorkerManagers,
+        GenericReceiver<ServiceWorkerManagerRequest>,
+    ) {
         let (sender, receiver) = generic_channel::channel().unwrap();
+        let managers = ServiceWorkerManagers::default();
+        managers
+            .write()
+            .insert(url("http://localhost:8000/").origin(), sender);
+        (managers, receiver)
+    }
+
+    /// A manager thread that answers each foreign fetch with `answer`.
+    fn answering(
+        receiver: GenericReceiver<ServiceWorkerManagerRequest>,
+        answer: impl Fn(&ForeignFetchRequest) -> Option<ForeignFetchAnswer> + Send + 'static,
+    ) {
         thread::spawn(move || {
-            while let Ok(request) = receiver.recv() {
-                if let ServiceWorkerManagerRequest::ActiveWorker { url, reply } = request {
-                    let _ = reply.send(answer(&url));
+            while let Ok(message) = receiver.recv() {
+                if let ServiceWorkerManagerRequest::ForeignFetch { request, reply } = message
+                    && let Some(answer) = answer(&request)
+                {
+                    let _ = reply.send(answer);
                 }
             }
         });
-        sender
     }
 
     #[test]
-    fn the_managers_answer() {
-        PipelineNamespace::install(PipelineNamespaceId(1));
-        let worker_id = ServiceWorkerId::new();
-        let manager = manager(move |url| {
-            url.path()
-                .starts_with("/scope/")
-                .then(|| ActiveServiceWorker {
-                    scope_url: url.join("/scope/").unwrap(),
-                    script_url: url.join("/sw.js").unwrap(),
-                    worker_id,
-                })
-        });
-        let active = block_on(ask_active_worker(
-            &manager,
-            url("http://localhost:8000/scope/a.txt"),
-            ACTIVE_WORKER_TIMEOUT,
-        ))
-        .unwrap()
-        .unwrap();
-        assert_eq!(active.script_url.as_str(), "http://localhost:8000/sw.js");
-        assert_eq!(active.scope_url.as_str(), "http://localhost:8000/scope/");
-        assert_eq!(active.worker_id, worker_id);
-        let none = block_on(ask_active_worker(
-            &manager,
-            url("http://localhost:8000/other/a.txt"),
-            ACTIVE_WORKER_TIMEOUT,
-        ));
-        assert_eq!(none.map(|worker| worker.is_some()), Ok(false));
-    }
-
-    #[test]
-    fn a_silent_manager_times_out() {
-        // Keeps the receiver, never answers.
-        let (sender, receiver) = generic_channel::channel().unwrap();
-        let timeout = Duration::from_millis(100);
-        let start = Instant::now();
-        let result = block_on(ask_active_worker(
-            &sender,
-            url("http://localhost:8000/a"),
-            timeout,
-        ));
-        assert_eq!(result.map(|_| ()), Err(QueryError::Timeout(timeout)));
-        assert!(start.elapsed() < Duration::from_secs(5));
-        drop(receiver);
-    }
-
-    #[test]
-    fn a_dropped_query_is_none_at_once() {
-        // The manager takes the query and drops it without answering.
-        let (sender, receiver) = generic_channel::channel().unwrap();
-        thread::spawn(move || while receiver.recv().is_ok() {});
-        let start = Instant::now();
-        let result = block_on(ask_active_worker(
-            &sender,
-            url("http://localhost:8000/a"),
-            Duration::from_secs(30),
-        ));
-        assert_eq!(result.map(|_| ()), Err(QueryError::Dropped));
-        assert!(start.elapsed() < Duration::from_secs(5));
-    }
-
-    #[test]
-    fn a_gone_manager_is_none() {
-        let (sender, receiver) = generic_channel::channel::<ServiceWorkerManagerRequest>().unwrap();
-        drop(receiver);
-        let result = block_on(ask_active_worker(
-            &sender,
-            url("http://localhost:8000/a"),
-            Duration::from_secs(30),
-        ));
-        assert_eq!(result.map(|_| ()), Err(QueryError::ManagerGone));
-    }
-
-    #[test]
-    fn no_manager_for_the_origin_means_no_query() {
-        let managers = ServiceWorkerManagers::default();
-        let other = manager(|_| None);
-        managers
-            .write()
-            .insert(url("http://localhost:9999/").origin(), other);
+    fn no_match_sends_nothing() {
+        let (managers, receiver) = managers();
         let request = snapshot::tests::cross_origin_fetch();
-        assert!(active_worker_query(&request, &managers).is_none());
-        let mine = manager(|_| None);
-        managers
-            .write()
-            .insert(url("http://localhost:8000/").origin(), mine);
-        let (url, _) = active_worker_query(&request, &managers).unwrap();
-        assert_eq!(url.as_str(), "http://localhost:8000/fonts/a.woff");
+        // Nothing registered.
+        let empty = RwLock::new(Registry::new());
+        assert!(block_on(handle_foreign_fetch(&request, &managers, &empty)).is_none());
+        // Registered, but installing: not active, so no match.
+        let installing = registry(WorkerState::Installed);
+        assert!(block_on(handle_foreign_fetch(&request, &managers, &installing)).is_none());
+        // Outside the foreign scope.
+        let mut outside = snapshot::tests::cross_origin_fetch();
+        outside.url_list = vec![net_traits::blob_url_store::UrlWithBlobClaim::new(
+            url("http://localhost:8000/other/a.woff"),
+            None,
+        )];
+        let activated = registry(WorkerState::Activated);
+        assert!(block_on(handle_foreign_fetch(&outside, &managers, &activated)).is_none());
+        assert!(receiver.try_recv().is_err(), "no message was sent");
+    }
+
+    #[test]
+    fn the_workers_answer_becomes_the_response() {
+        let (managers, receiver) = managers();
+        answering(receiver, |request| {
+            assert_eq!(request.registration_id, RegistrationId(9));
+            assert_eq!(request.event_origin(), "http://127.0.0.1:8000");
+            Some(ForeignFetchAnswer::new(
+                request.fetch_id,
+                Outcome::CorsFiltered {
+                    exposed_headers: vec![],
+                },
+                Some(foreign_fetch::messages::ResponseParts {
+                    status: 200,
+                    status_text: b"OK".to_vec(),
+                    body: b"from worker".to_vec(),
+                    ..Default::default()
+                }),
+            ))
+        });
+        let request = snapshot::tests::cross_origin_fetch();
+        let registry = registry(WorkerState::Activated);
+        let response = block_on(handle_foreign_fetch(&request, &managers, &registry)).unwrap();
+        assert_eq!(response.response_type, ResponseType::Cors);
+        assert_eq!(response.status.raw_code(), 200);
+    }
+
+    #[test]
+    fn fall_back_goes_to_the_network() {
+        let (managers, receiver) = managers();
+        answering(receiver, |request| {
+            Some(ForeignFetchAnswer::fall_back(request.fetch_id))
+        });
+        let request = snapshot::tests::cross_origin_fetch();
+        let registry = registry(WorkerState::Activated);
+        assert!(block_on(handle_foreign_fetch(&request, &managers, &registry)).is_none());
+    }
+
+    #[test]
+    fn a_silent_worker_times_out_and_the_manager_is_told() {
+        let (managers, receiver) = managers();
+        let request = snapshot::tests::cross_origin_fetch();
+        let registry = registry(WorkerState::Activated);
+        let start = Instant::now();
+        // The receiver keeps every message (and the callback) alive.
+        let dispatched = dispatch(
+            &request,
+            &managers,
+            &registry,
+            Some(Duration::from_millis(100)),
+        )
+        .unwrap();
+        let response = block_on(dispatched.answer()).unwrap();
+        assert!(response.is_network_error());
+        assert!(start.elapsed() < Duration::from_secs(5));
+        let Ok(ServiceWorkerManagerRequest::ForeignFetch { request: sent, .. }) = receiver.recv()
+        else {
+            panic!("no foreign fetch sent");
+        };
+        let Ok(ServiceWorkerManagerRequest::ForeignFetchTimedOut {
+            registration_id,
+            fetch_id,
+        }) = receiver.recv()
+        else {
+            panic!("no timeout sent");
+        };
+        assert_eq!(registration_id, RegistrationId(9));
+        assert_eq!(fetch_id, sent.fetch_id);
+    }
+
+    #[test]
+    fn a_dropped_callback_is_a_network_error_at_once() {
+        let (managers, receiver) = managers();
+        // The manager takes each request and drops it without answering.
+        answering(receiver, |_| None);
+        let request = snapshot::tests::cross_origin_fetch();
+        let registry = registry(WorkerState::Activated);
+        let start = Instant::now();
+        let dispatched = dispatch(
+            &request,
+            &managers,
+            &registry,
+            Some(Duration::from_secs(30)),
+        )
+        .unwrap();
+        let response = block_on(dispatched.answer()).unwrap();
+        assert!(response.is_network_error());
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_gone_manager_means_the_network() {
+        let (managers, receiver) = managers();
+        drop(receiver);
+        let request = snapshot::tests::cross_origin_fetch();
+        let registry = registry(WorkerState::Activated);
+        assert!(dispatch(&request, &managers, &registry, None).is_none());
     }
 }

@@ -8,11 +8,14 @@
 
 use foreign_fetch::origin::Origin as SnapshotOrigin;
 use foreign_fetch::request::{self as snapshot, FetchFacts, RequestSnapshot};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+use net_traits::blob_url_store::UrlWithBlobClaim;
 use net_traits::request::{
-    CredentialsMode, Destination, Origin, RedirectMode, Referrer, Request, RequestMode,
-    ResponseTainting, ServiceWorkersMode, get_cors_unsafe_header_names, is_cors_safelisted_method,
+    CredentialsMode, Destination, Origin, RedirectMode, Referrer, Request, RequestBuilder,
+    RequestMode, ResponseTainting, ServiceWorkersMode, get_cors_unsafe_header_names,
+    is_cors_safelisted_method,
 };
-use servo_url::ImmutableOrigin;
+use servo_url::{ImmutableOrigin, ServoUrl};
 
 /// The parts of `request` that foreign fetch looks at.
 pub fn request_snapshot(request: &Request) -> RequestSnapshot {
@@ -56,6 +59,73 @@ pub fn request_snapshot(request: &Request) -> RequestSnapshot {
             Referrer::Client(url) | Referrer::ReferrerUrl(url) => Some(url.as_url().clone()),
         },
     }
+}
+
+/// The reverse of [`request_snapshot`]: a Fetch request with the snapshot's
+/// URL, method, headers, origin, destination, modes, response tainting and
+/// referrer, for the `Request` of a `ForeignFetchEvent` (Handle Foreign Fetch
+/// step 14.3: "a new Request object associated with request"). Its
+/// service-workers mode is "none", so that the worker's own
+/// `fetch(event.request)` is not intercepted again.
+///
+/// The request has no client and no body; the facts of
+/// [`RequestSnapshot::facts`] are derived from the other fields and not
+/// restored.
+pub fn request_builder(snapshot: &RequestSnapshot) -> RequestBuilder {
+    let url = ServoUrl::from_url(snapshot.url.clone());
+    let referrer = match &snapshot.referrer {
+        Some(referrer) => Referrer::ReferrerUrl(ServoUrl::from_url(referrer.clone())),
+        None => Referrer::NoReferrer,
+    };
+    let mut headers = HeaderMap::new();
+    for (name, value) in &snapshot.headers {
+        // The snapshot came from a `HeaderMap`: every pair is valid.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    let origin = match &snapshot.origin {
+        SnapshotOrigin::Opaque => ImmutableOrigin::new_opaque(),
+        SnapshotOrigin::Tuple { scheme, host, port } => {
+            ImmutableOrigin::Tuple(scheme.clone(), host.clone(), *port)
+        },
+    };
+    RequestBuilder::new(
+        None,
+        UrlWithBlobClaim::from_url_without_having_claimed_blob(url),
+        referrer,
+    )
+    .method(Method::from_bytes(snapshot.method.as_bytes()).unwrap_or(Method::GET))
+    .headers(headers)
+    .origin(origin)
+    .destination(servo_destination(snapshot.destination))
+    .mode(match snapshot.mode {
+        snapshot::RequestMode::Navigate => RequestMode::Navigate,
+        snapshot::RequestMode::SameOrigin => RequestMode::SameOrigin,
+        snapshot::RequestMode::NoCors => RequestMode::NoCors,
+        // A WebSocket request never reaches HTTP fetch step 3.2.
+        snapshot::RequestMode::Cors | snapshot::RequestMode::WebSocket => RequestMode::CorsMode,
+    })
+    .credentials_mode(match snapshot.credentials_mode {
+        snapshot::CredentialsMode::Omit => CredentialsMode::Omit,
+        snapshot::CredentialsMode::SameOrigin => CredentialsMode::CredentialsSameOrigin,
+        snapshot::CredentialsMode::Include => CredentialsMode::Include,
+    })
+    .redirect_mode(match snapshot.redirect_mode {
+        snapshot::RedirectMode::Follow => RedirectMode::Follow,
+        snapshot::RedirectMode::Error => RedirectMode::Error,
+        snapshot::RedirectMode::Manual => RedirectMode::Manual,
+    })
+    .response_tainting(match snapshot.response_tainting {
+        snapshot::ResponseTainting::Basic => ResponseTainting::Basic,
+        snapshot::ResponseTainting::Cors => ResponseTainting::CorsTainting,
+        snapshot::ResponseTainting::Opaque => ResponseTainting::Opaque,
+    })
+    .use_cors_preflight(snapshot.use_cors_preflight)
+    .service_workers_mode(ServiceWorkersMode::None)
 }
 
 /// <https://fetch.spec.whatwg.org/#concept-request-origin>. Main fetch has
@@ -156,16 +226,42 @@ fn destination(destination: Destination) -> snapshot::Destination {
     }
 }
 
+/// The reverse of [`destination`] (Servo's "text" has no snapshot form).
+fn servo_destination(destination: snapshot::Destination) -> Destination {
+    match destination {
+        snapshot::Destination::None => Destination::None,
+        snapshot::Destination::Audio => Destination::Audio,
+        snapshot::Destination::AudioWorklet => Destination::AudioWorklet,
+        snapshot::Destination::Document => Destination::Document,
+        snapshot::Destination::Embed => Destination::Embed,
+        snapshot::Destination::Font => Destination::Font,
+        snapshot::Destination::Frame => Destination::Frame,
+        snapshot::Destination::IFrame => Destination::IFrame,
+        snapshot::Destination::Image => Destination::Image,
+        snapshot::Destination::Json => Destination::Json,
+        snapshot::Destination::Manifest => Destination::Manifest,
+        snapshot::Destination::Object => Destination::Object,
+        snapshot::Destination::PaintWorklet => Destination::PaintWorklet,
+        snapshot::Destination::Report => Destination::Report,
+        snapshot::Destination::Script => Destination::Script,
+        snapshot::Destination::ServiceWorker => Destination::ServiceWorker,
+        snapshot::Destination::SharedWorker => Destination::SharedWorker,
+        snapshot::Destination::Style => Destination::Style,
+        snapshot::Destination::Track => Destination::Track,
+        snapshot::Destination::Video => Destination::Video,
+        snapshot::Destination::WebIdentity => Destination::WebIdentity,
+        snapshot::Destination::Worker => Destination::Worker,
+        snapshot::Destination::Xslt => Destination::Xslt,
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::*;
     use foreign_fetch::eligibility::{self, Ineligible};
-    use http::{HeaderValue, Method, header};
-    use net_traits::blob_url_store::UrlWithBlobClaim;
+    use http::header;
     use net_traits::policy_container::PolicyContainer;
     use net_traits::request::{InsecureRequestsPolicy, RequestClient, RequestId};
-    use servo_url::ServoUrl;
-
-    use super::*;
 
     fn origin(url: &str) -> ImmutableOrigin {
         ServoUrl::parse(url).unwrap().origin()
@@ -216,6 +312,37 @@ pub(crate) mod tests {
         expected.referrer = Some(url::Url::parse("http://127.0.0.1:8000/page.html").unwrap());
         assert_eq!(snapshot, expected);
         assert_eq!(eligibility::check(&snapshot), Ok(()));
+    }
+
+    /// The worker's `Request` is the page's request, field by field, except
+    /// that nothing intercepts it again.
+    #[test]
+    fn request_builder_round_trips() {
+        let mut request = cross_origin_fetch();
+        request.method = Method::POST;
+        request.mode = RequestMode::NoCors;
+        request.credentials_mode = CredentialsMode::Include;
+        request.redirect_mode = RedirectMode::Manual;
+        request.response_tainting = ResponseTainting::Opaque;
+        request.destination = Destination::Font;
+        request
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        let snapshot = request_snapshot(&request);
+        let rebuilt = request_builder(&snapshot).build();
+        assert_eq!(rebuilt.service_workers_mode, ServiceWorkersMode::None);
+        let mut expected = snapshot.clone();
+        expected.service_workers_mode = snapshot::ServiceWorkersMode::None;
+        // No client: the secure-context fact is the page's, not the copy's.
+        expected.facts.client_is_secure_context = false;
+        assert_eq!(request_snapshot(&rebuilt), expected);
+
+        let mut request = cross_origin_fetch();
+        request.referrer = Referrer::NoReferrer;
+        request.origin = Origin::Origin(ImmutableOrigin::new_opaque());
+        let rebuilt = request_builder(&request_snapshot(&request)).build();
+        assert_eq!(rebuilt.referrer, Referrer::NoReferrer);
+        assert_eq!(request_snapshot(&rebuilt).origin, SnapshotOrigin::Opaque);
     }
 
     #[test]

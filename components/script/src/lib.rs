@@ -14,9 +14,11 @@
 //! - `ExtendableEvent` keeps an [`ExtendLifetime`] (the *extend lifetime
 //!   promises*, the *pending promises count* and the outcome that
 //!   `waitUntil()` produces);
-//! - when the network side asks it for the active worker of a URL, the
-//!   manager runs [`match_registration`] over its registrations and answers
-//!   with the match's [`Lifecycle::activated`] worker.
+//! - for foreign fetch, [`Lifecycle`] keeps each worker's foreign fetch
+//!   configuration ([`Report::RegisterForeignFetch`]) and says what the
+//!   network stack's foreign fetch registry holds for the registration
+//!   ([`Lifecycle::foreign_fetch_registration`]); the manager sends that to
+//!   net whenever it changes.
 //!
 //! Time limits (a worker whose install never settles must not wedge the job
 //! queue) come from the `dom_serviceworker_timeout_seconds` preference, see

@@ -19,7 +19,11 @@
 use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
+use foreign_fetch::registry::{
+    ForeignFetchConfig, ForeignFetchRegistration, RegistrationId, WorkerState as RegistryState,
+};
 use log::{debug, warn};
+use url::Url;
 
 use crate::extend::ExtendOutcome;
 use crate::state::WorkerState;
@@ -93,7 +97,7 @@ impl From<ScriptFailure> for JobFailure {
 }
 
 /// What a worker thread tells the manager.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[derive(Clone, Debug, Eq, PartialEq)]
 pub enum Report<W> {
     /// The worker's script was fetched and run (*Run Service Worker*
     /// returned), or could not be.
@@ -114,6 +118,13 @@ pub enum Report<W> {
     /// <https://w3c.github.io/ServiceWorker/#dom-serviceworkerglobalscope-skipwaiting>:
     /// the worker set its skip waiting flag.
     SkipWaiting { worker: W },
+    /// <https://w3c.github.io/ServiceWorker/#register-foreign-fetch-method>
+    /// (docs/feature.md §2): the installing worker's `registerForeignFetch()`
+    /// succeeded with this configuration (validated by the core crate).
+    RegisterForeignFetch {
+        worker: W,
+        config: ForeignFetchConfig,
+    },
 }
 
 /// What the manager must do, in this order.
@@ -185,6 +196,10 @@ pub struct Lifecycle<W> {
     activation_deadline: Option<Instant>,
     /// How long a phase may take (`None`: forever).
     timeout: Option<Duration>,
+    /// Each worker's *list of foreign fetch scopes* and *list of foreign
+    /// fetch origins*, once set by `registerForeignFetch()` during its
+    /// install event; they go away with the worker (redundant, replaced).
+    foreign_fetch: Vec<(W, ForeignFetchConfig)>,
 }
 
 impl<W: Copy + Eq + Debug> Lifecycle<W> {
@@ -202,6 +217,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
             job_deadline: None,
             activation_deadline: None,
             timeout,
+            foreign_fetch: Vec::new(),
         }
     }
 
@@ -222,6 +238,43 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
     pub fn activated(&self) -> Option<W> {
         self.active
             .filter(|worker| self.state_of(*worker) == Some(WorkerState::Activated))
+    }
+
+    /// The registration as foreign fetch sees it (docs/feature.md §4): its
+    /// active worker's state and that worker's foreign fetch scopes and
+    /// origins, which take effect when it becomes the active worker and
+    /// vanish with it. A registration without an active worker (or whose
+    /// active worker did not register for foreign fetch) serves no foreign
+    /// request, but its scope still hides shorter ones (Match Service Worker
+    /// Registration picks the longest scope).
+    pub fn foreign_fetch_registration(
+        &self,
+        id: RegistrationId,
+        scope: &Url,
+    ) -> ForeignFetchRegistration {
+        let active = self
+            .active
+            .and_then(|worker| Some((worker, self.state_of(worker)?)));
+        let Some((worker, state)) = active else {
+            return ForeignFetchRegistration::without_foreign_fetch(
+                id,
+                scope.clone(),
+                RegistryState::Redundant,
+            );
+        };
+        let state = match state {
+            WorkerState::Parsed | WorkerState::Installing => RegistryState::Installing,
+            WorkerState::Installed => RegistryState::Installed,
+            WorkerState::Activating => RegistryState::Activating,
+            WorkerState::Activated => RegistryState::Activated,
+            WorkerState::Redundant => RegistryState::Redundant,
+        };
+        match self.foreign_fetch.iter().find(|(w, _)| *w == worker) {
+            Some((_, config)) => {
+                ForeignFetchRegistration::new(id, scope.clone(), config.clone(), state)
+            },
+            None => ForeignFetchRegistration::without_foreign_fetch(id, scope.clone(), state),
+        }
     }
 
     /// <https://w3c.github.io/ServiceWorker/#get-newest-worker>
@@ -313,6 +366,17 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
                     ..
                 },
             ) if self.activating == Some(worker) => self.activate_finished(worker, now),
+            (Phase::Installing(current), Report::RegisterForeignFetch { worker, config })
+                if current == worker =>
+            {
+                // registerForeignFetch(), last steps: "Set this service
+                // worker's list of foreign fetch scopes to subScopeURLs. Set
+                // this service worker's list of foreign fetch origins to
+                // originURLs." (A later call replaces an earlier one.)
+                self.foreign_fetch.retain(|(w, _)| *w != worker);
+                self.foreign_fetch.push((worker, config));
+                Vec::new()
+            },
             (phase, report) => {
                 debug!("ignoring {report:?} in phase {phase:?}");
                 Vec::new()
@@ -616,6 +680,7 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
     fn forget(&mut self, worker: W) {
         self.states.retain(|(w, _)| *w != worker);
         self.skip_waiting.retain(|w| *w != worker);
+        self.foreign_fetch.retain(|(w, _)| *w != worker);
     }
 
     fn deadline_from(&self, now: Instant) -> Option<Instant> {
@@ -1065,6 +1130,95 @@ mod tests {
                 .handle(Report::SkipWaiting { worker: 7 }, now)
                 .is_empty()
         );
+    }
+
+    fn foreign_fetch_config() -> ForeignFetchConfig {
+        ForeignFetchConfig {
+            scopes: vec![Url::parse("https://cdn.test/scope/").unwrap()],
+            origins: foreign_fetch::registry::AllowedOrigins::Any,
+        }
+    }
+
+    fn register_foreign_fetch(worker: u32) -> Report<u32> {
+        Report::RegisterForeignFetch {
+            worker,
+            config: foreign_fetch_config(),
+        }
+    }
+
+    fn foreign_view(lifecycle: &Lifecycle<u32>) -> (RegistryState, bool) {
+        let registration = lifecycle.foreign_fetch_registration(
+            RegistrationId(1),
+            &Url::parse("https://cdn.test/scope/").unwrap(),
+        );
+        (registration.state, registration.has_foreign_fetch())
+    }
+
+    #[test]
+    fn foreign_fetch_takes_effect_when_the_worker_activates() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Redundant, false));
+        lifecycle.start_update(1, now);
+        // Not installing yet: ignored.
+        assert!(lifecycle.handle(register_foreign_fetch(1), now).is_empty());
+        lifecycle.handle(evaluated(1), now);
+        assert!(lifecycle.handle(register_foreign_fetch(1), now).is_empty());
+        // Installing: no active worker yet.
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Redundant, false));
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Activating, true));
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Activated, true));
+        // Another worker's report, or one after install: ignored.
+        assert!(lifecycle.handle(register_foreign_fetch(7), now).is_empty());
+
+        // A new worker without foreign fetch replaces it.
+        lifecycle.start_update(2, now);
+        lifecycle.handle(evaluated(2), now);
+        lifecycle.handle(
+            finished(2, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle.handle(
+            finished(2, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(lifecycle.activated(), Some(2));
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Activated, false));
+    }
+
+    #[test]
+    fn foreign_fetch_goes_away_with_a_failed_install_and_clear() {
+        let now = Instant::now();
+        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
+        lifecycle.start_update(1, now);
+        lifecycle.handle(evaluated(1), now);
+        lifecycle.handle(register_foreign_fetch(1), now);
+        lifecycle.handle(
+            finished(1, LifecycleEvent::Install, ExtendOutcome::Rejected),
+            now,
+        );
+        assert_eq!(lifecycle.state_of(1), None);
+        assert!(lifecycle.foreign_fetch.is_empty());
+
+        lifecycle.start_update(2, now);
+        lifecycle.handle(evaluated(2), now);
+        lifecycle.handle(register_foreign_fetch(2), now);
+        lifecycle.handle(
+            finished(2, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Activating, true));
+        lifecycle.clear();
+        assert_eq!(foreign_view(&lifecycle), (RegistryState::Redundant, false));
+        assert!(lifecycle.foreign_fetch.is_empty());
     }
 
     #[test]

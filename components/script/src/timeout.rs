@@ -24,11 +24,11 @@
 use std::time::Duration;
 
 /// The lifecycle time limit for a `dom_serviceworker_timeout_seconds` value.
+///
+/// The same limit bounds each `foreignfetch` event; the conversion is the core
+/// crate's, so that both read the preference alike.
 pub fn lifecycle_timeout(seconds: i64) -> Option<Duration> {
-    u64::try_from(seconds)
-        .ok()
-        .filter(|seconds| *seconds > 0)
-        .map(Duration::from_secs)
+    foreign_fetch::timeout::from_seconds(seconds)
 }
 
 #[cfg(test)]

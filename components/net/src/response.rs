@@ -1,0 +1,234 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
+
+//! A foreign worker's answer as the Fetch [`Response`] HTTP fetch continues
+//! with (docs/feature.md §4, the table "What the fetch gets").
+//!
+//! The outcome was decided by the core crate (`foreign_fetch::outcome`); the
+//! filters are Servo's own ([`Response::to_filtered`]), so that a foreign
+//! worker's answer is filtered exactly as a network response would be, and
+//! the checks Fetch applies to any worker-provided response are Servo's too
+//! (HTTP fetch step 3.2.3, right after the hook).
+
+use foreign_fetch::messages::{ForeignFetchAnswer, ResponseParts};
+use foreign_fetch::outcome::{NetworkErrorReason, Outcome, ResponseType as WorkerResponseType};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use log::debug;
+use net_traits::http_status::HttpStatus;
+use net_traits::response::{Response, ResponseBody, ResponseType};
+use net_traits::{NetworkError, ResourceFetchTiming, ResourceTimingType};
+use servo_url::ServoUrl;
+
+use crate::LOG_TARGET;
+
+/// The network error a foreign fetch ends in, with the reason a web
+/// developer can read in the log.
+pub fn network_error(reason: &NetworkErrorReason) -> Response {
+    Response::network_error(NetworkError::ResourceLoadError(format!(
+        "foreign fetch: {reason}"
+    )))
+}
+
+/// What HTTP fetch step 3.2 sets *response* to for `answer`, the answer to
+/// a request whose current URL is `url`: `None` to go on to the network.
+pub fn answer_to_response(
+    answer: ForeignFetchAnswer,
+    url: &ServoUrl,
+    timing_type: ResourceTimingType,
+) -> Option<Response> {
+    let ForeignFetchAnswer {
+        outcome, response, ..
+    } = answer;
+    let filter = match outcome {
+        // Handle Foreign Fetch step 15.2: return null.
+        Outcome::FallBackToNetwork => return None,
+        Outcome::NetworkError(reason) => return Some(network_error(&reason)),
+        Outcome::Opaque => ResponseType::Opaque,
+        Outcome::PassThrough(WorkerResponseType::OpaqueRedirect) => ResponseType::OpaqueRedirect,
+        Outcome::PassThrough(_) => ResponseType::Opaque,
+        Outcome::CorsFiltered { .. } => ResponseType::Cors,
+    };
+    // `ForeignFetchAnswer::new` attaches a response exactly when the
+    // outcome carries one; an answer that breaks this is a network error.
+    let Some(parts) = response else {
+        return Some(network_error(&NetworkErrorReason::Aborted));
+    };
+    // HTTP fetch step 3.2.3: "response's type is "error"" (a worker that
+    // answered with `Response.error()`).
+    if parts.response_type == WorkerResponseType::Error {
+        return Some(network_error(&NetworkErrorReason::ErrorResponse));
+    }
+    let mut internal = internal_response(parts, url, timing_type);
+    if let Outcome::CorsFiltered { exposed_headers } = outcome {
+        // Handle Foreign Fetch step 14.17.2-3: the CORS-exposed header-name
+        // list of the internal response.
+        internal.cors_exposed_header_name_list = exposed_headers;
+    }
+    // Step 14.13.3, 14.15, 14.16, 14.17.4: a filtered response of the
+    // internal response.
+    Some(internal.to_filtered(filter))
+}
+
+/// The worker's response as an unfiltered Fetch response: status, headers,
+/// the whole body and the URL list. A header the worker's `Response` could
+/// hold but HTTP cannot carry is dropped (and logged).
+fn internal_response(
+    parts: ResponseParts,
+    url: &ServoUrl,
+    timing_type: ResourceTimingType,
+) -> Response {
+    let mut response = Response::new(url.clone(), ResourceFetchTiming::new(timing_type));
+    response.status = HttpStatus::new_raw(parts.status, parts.status_text);
+    let mut headers = HeaderMap::new();
+    for (name, value) in parts.headers {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(&value),
+        ) {
+            (Ok(name), Ok(value)) => {
+                headers.append(name, value);
+            },
+            _ => debug!(target: LOG_TARGET, "foreign fetch: dropped the invalid header {name:?}"),
+        }
+    }
+    response.headers = headers;
+    response.url_list = parts.url_list.into_iter().map(ServoUrl::from_url).collect();
+    // `Response::new` made a body of its own, shared with nobody.
+    *response.body.lock() = ResponseBody::Done(parts.body);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use foreign_fetch::messages::FetchId;
+
+    use super::*;
+
+    fn url() -> ServoUrl {
+        ServoUrl::parse("https://cdn.test/scope/a.txt").unwrap()
+    }
+
+    fn parts() -> ResponseParts {
+        ResponseParts {
+            status: 201,
+            status_text: b"Created".to_vec(),
+            headers: vec![
+                ("content-type".to_owned(), b"text/plain".to_vec()),
+                ("x-exposed".to_owned(), b"1".to_vec()),
+                ("x-hidden".to_owned(), b"2".to_vec()),
+                ("set-cookie".to_owned(), b"a=b".to_vec()),
+                ("authorization".to_owned(), b"secret".to_vec()),
+            ],
+            body: b"from worker".to_vec(),
+            url_list: vec![],
+            response_type: WorkerResponseType::Default,
+        }
+    }
+
+    fn respond(outcome: Outcome, parts: Option<ResponseParts>) -> Option<Response> {
+        answer_to_response(
+            ForeignFetchAnswer::new(FetchId(1), outcome, parts),
+            &url(),
+            ResourceTimingType::Resource,
+        )
+    }
+
+    fn body(response: &Response) -> Vec<u8> {
+        match &*response.body.lock() {
+            ResponseBody::Done(body) => body.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn fall_back_is_none() {
+        assert!(respond(Outcome::FallBackToNetwork, None).is_none());
+    }
+
+    #[test]
+    fn network_errors() {
+        let response = respond(
+            Outcome::NetworkError(NetworkErrorReason::RespondWithRejected),
+            None,
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+        // A response-carrying outcome without a response.
+        let response = answer_to_response(
+            ForeignFetchAnswer {
+                fetch_id: FetchId(1),
+                outcome: Outcome::Opaque,
+                response: None,
+            },
+            &url(),
+            ResourceTimingType::Resource,
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+        // Response.error()
+        let mut error = parts();
+        error.response_type = WorkerResponseType::Error;
+        let response = respond(
+            Outcome::CorsFiltered {
+                exposed_headers: vec![],
+            },
+            Some(error),
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+    }
+
+    /// Only the safelisted headers and those the outcome exposes reach the
+    /// page; never Set-Cookie, even if the worker lists it.
+    #[test]
+    fn cors_filtered_exposes_only_the_listed_headers() {
+        let response = respond(
+            Outcome::CorsFiltered {
+                exposed_headers: vec!["X-Exposed".to_owned(), "Set-Cookie".to_owned()],
+            },
+            Some(parts()),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Cors);
+        let mut names: Vec<_> = response.headers.keys().map(|name| name.as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["content-type", "x-exposed"]);
+        assert_eq!(response.status.raw_code(), 201);
+        assert_eq!(body(response.actual_response()), b"from worker");
+        assert!(!response.is_network_error());
+    }
+
+    #[test]
+    fn opaque_hides_everything() {
+        let response = respond(Outcome::Opaque, Some(parts())).unwrap();
+        assert_eq!(response.response_type, ResponseType::Opaque);
+        assert!(response.headers.is_empty());
+        assert_eq!(body(&response), b"");
+        let response = respond(
+            Outcome::PassThrough(WorkerResponseType::OpaqueRedirect),
+            Some(parts()),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::OpaqueRedirect);
+        assert!(response.headers.is_empty());
+    }
+
+    #[test]
+    fn invalid_headers_are_dropped() {
+        let mut invalid = parts();
+        invalid.headers = vec![
+            ("bad name".to_owned(), b"1".to_vec()),
+            ("x-ok".to_owned(), b"bad\nvalue".to_vec()),
+            ("content-type".to_owned(), b"text/plain".to_vec()),
+        ];
+        let response = respond(
+            Outcome::CorsFiltered {
+                exposed_headers: vec!["x-ok".to_owned()],
+            },
+            Some(invalid),
+        )
+        .unwrap();
+        assert_eq!(response.headers.len(), 1);
+    }
+}
