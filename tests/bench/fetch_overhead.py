@@ -1,20 +1,33 @@
 #!/usr/bin/env python3
-"""What the foreign fetch hook costs a page's fetches: patched vs. unpatched
+"""What foreign fetch costs and gains a page's fetches: patched vs. unpatched
 Servo, side by side in one run.
 
-Serves one page on loopback that times N sequential fetch() calls in three
-scenarios, and runs it alternately in the patched `servo-ff` and in the same
-shell built against pristine Servo 0.7.0 (`./sff bench` builds both):
+Serves pages on loopback (`http://127.0.0.1:P` for the page, `localhost:P`
+for the "service"; both are secure contexts) and runs the page alternately
+in the patched `servo-ff` and in the same shell built against pristine Servo
+0.7.0 (`./sff bench` builds both). The page times N sequential fetch() calls
+in each scenario:
 
-  same-origin    the hook returns at the eligibility check
-  cross-origin   eligible; the remote origin has no service worker manager
-  cross-origin-sw  eligible; an iframe of the remote origin registered a
-                 service worker first, so the hook asks that origin's
-                 manager for the active worker on every fetch
+  same-origin       the hook returns at the eligibility check
+  cross-origin      eligible; the service has no service worker at all
+  cross-origin-sw   eligible; the service has two registrations, one of
+                    them with foreign fetch scopes, and the URL matches
+                    none of those scopes (net's local lookup says no)
 
-Prints the median time per fetch of each scenario for both shells and the
-ratio patched / unpatched. Uses only the standard library; loopback only;
-every run is bounded by the shell's --timeout.
+and, in a shell that installs the service's foreign fetch worker (the
+patched one, once dispatch works):
+
+  ff-synthetic      answered by the worker: respondWith({response: new
+                    Response(same 64 bytes), origin})
+  ff-passthrough    answered with respondWith(fetch(event.request))
+  concurrent-1000   1,000 intercepted fetches at once; each answer must
+                    echo its own request's number (none lost, none crossed)
+
+Prints, for each scenario, the time per fetch (min / median / max over the
+runs) in both shells, the patched/unpatched ratio of each run (min / median
+/ max), the foreign fetch scenarios as ratios to the same run's
+cross-origin network fetches, and the concurrent batch's time and check.
+Standard library only; loopback only; every run bounded by --timeout.
 """
 import argparse
 import http.server
@@ -27,8 +40,10 @@ import tempfile
 import threading
 
 PAGE = """<!doctype html>
+<body>
 <script>
 const N = %(n)d;
+const CONCURRENT = %(concurrent)d;
 const remote = `http://localhost:${location.port}`;
 async function time(name, url) {
   await (await fetch(url + "?warm")).text();
@@ -36,18 +51,38 @@ async function time(name, url) {
   for (let i = 0; i < N; i++) await (await fetch(`${url}?${i}`)).text();
   console.log(`bench ${name} ${(performance.now() - start) / N}`);
 }
+async function concurrent() {
+  const start = performance.now();
+  const answers = await Promise.all(Array.from({length: CONCURRENT}, (_, i) =>
+    fetch(`${remote}/ff/echo/c?${i}`).then(r => r.text()).then(t => t === `echo ${i}`, () => false)));
+  const ms = performance.now() - start;
+  console.log(`bench concurrent-${CONCURRENT} ${ms} ${answers.filter(ok => !ok).length}`);
+}
 (async () => {
   await time("same-origin", "/r");
   await time("cross-origin", `${remote}/r`);
-  // Give the remote origin a service worker manager (and, in the patched
-  // Servo, an active worker for /scope/).
-  await new Promise(resolve => {
-    addEventListener("message", resolve, { once: true });
+  // Give the service its registrations: an empty worker for /scope/ and a
+  // foreign fetch worker for /ff/ (in the unpatched Servo neither activates).
+  const foreign = await new Promise(resolve => {
+    addEventListener("message", e => resolve(e.data), { once: true });
     const frame = document.createElement("iframe");
     frame.src = `${remote}/register.html`;
     document.body.appendChild(frame);
   });
   await time("cross-origin-sw", `${remote}/scope/r`);
+  if (foreign === "foreign fetch") {
+    const probe = await (await fetch(`${remote}/ff/synthetic/r`)).text();
+    if (probe === "x".repeat(64) &&
+        (await (await fetch(`${remote}/ff/echo/c?7`)).text()) === "echo 7") {
+      await time("ff-synthetic", `${remote}/ff/synthetic/r`);
+      await time("ff-passthrough", `${remote}/ff/passthrough/r`);
+      await concurrent();
+    } else {
+      console.log(`bench note the foreign fetch worker did not answer`);
+    }
+  } else {
+    console.log(`bench note no foreign fetch worker: ${foreign}`);
+  }
   console.log("servo-ff:done");
 })().catch(e => { console.log(`bench error ${e}`); console.log("servo-ff:done"); });
 </script>
@@ -55,27 +90,72 @@ async function time(name, url) {
 
 REGISTER = """<!doctype html>
 <script>
-navigator.serviceWorker.register("/sw.js", { scope: "/scope/" })
-  .then(r => new Promise(resolve => setTimeout(resolve, 500)))
-  .catch(() => {})
-  .then(() => parent.postMessage("registered", "*"));
+// Whether the registration's worker activates within 5 s (in Servo 0.7.0,
+// which has no lifecycle, it never does).
+function activated(registration) {
+  const worker = registration.installing || registration.waiting || registration.active;
+  if (!worker || worker.state === "activated") return Promise.resolve(!!worker);
+  return new Promise(resolve => {
+    setTimeout(() => resolve(false), 5000);
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "activated" || worker.state === "redundant")
+        resolve(worker.state === "activated");
+    });
+  });
+}
+(async () => {
+  let answer = "no service workers";
+  try {
+    await activated(await navigator.serviceWorker.register("/sw.js", { scope: "/scope/" }));
+    const ok = await activated(await navigator.serviceWorker.register("/ff-sw.js", { scope: "/ff/" }));
+    answer = ok ? "foreign fetch" : "the foreign fetch worker did not activate";
+  } catch (e) {
+    answer = String(e);
+  }
+  parent.postMessage(answer, "*");
+})();
 </script>
 """
 
-SCENARIOS = ["same-origin", "cross-origin", "cross-origin-sw"]
+FF_WORKER = """// The service's foreign fetch worker (benchmark).
+self.addEventListener("install", event => {
+  event.registerForeignFetch({scopes: [self.registration.scope], origins: ["*"]});
+});
+const BODY = "x".repeat(64);
+self.addEventListener("foreignfetch", event => {
+  const url = new URL(event.request.url);
+  if (url.pathname.startsWith("/ff/synthetic/")) {
+    event.respondWith(Promise.resolve({
+      response: new Response(BODY, {headers: {"Content-Type": "text/plain"}}),
+      origin: event.origin,
+    }));
+  } else if (url.pathname.startsWith("/ff/echo/")) {
+    event.respondWith(Promise.resolve({
+      response: new Response(`echo ${url.search.slice(1)}`), origin: event.origin,
+    }));
+  } else if (url.pathname.startsWith("/ff/passthrough/")) {
+    event.respondWith(fetch(event.request).then(response => ({response, origin: event.origin})));
+  }
+});
+"""
+
+NON_MATCHING = ["same-origin", "cross-origin", "cross-origin-sw"]
+FOREIGN = ["ff-synthetic", "ff-passthrough"]
 
 
-def handler_for(n):
+def handler_for(n, concurrent):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             path = self.path.split("?")[0]
             if path == "/":
-                body, kind = (PAGE % {"n": n}).encode(), "text/html"
+                body, kind = (PAGE % {"n": n, "concurrent": concurrent}).encode(), "text/html"
             elif path == "/register.html":
                 body, kind = REGISTER.encode(), "text/html"
             elif path == "/sw.js":
                 body, kind = b"// an empty service worker\n", "text/javascript"
-            elif path in ("/r", "/scope/r"):
+            elif path == "/ff-sw.js":
+                body, kind = FF_WORKER.encode(), "text/javascript"
+            elif path in ("/r", "/scope/r", "/ff/passthrough/r", "/ff/synthetic/r"):
                 body, kind = b"x" * 64, "text/plain"
             else:
                 self.send_error(404)
@@ -95,17 +175,34 @@ def handler_for(n):
 
 
 def run_once(shell, url, hosts, timeout):
+    """One page load; returns {scenario: ms per fetch} and, if it ran, the
+    concurrent batch as (ms, wrong answers)."""
     proc = subprocess.run(
         [shell, "--hosts-file", hosts, "--timeout", str(timeout), url],
         capture_output=True, text=True, timeout=timeout + 30)
-    results = {}
+    results, batch, notes = {}, None, []
     for line in proc.stdout.splitlines():
-        match = re.match(r"\[page\] \w+ bench (\S+) (\S+)$", line)
-        if match and match.group(1) in SCENARIOS:
-            results[match.group(1)] = float(match.group(2))
-    if proc.returncode != 0 or set(results) != set(SCENARIOS):
-        sys.exit("%s failed (exit %s):\n%s\n%s" % (shell, proc.returncode, proc.stdout, proc.stderr))
-    return results
+        match = re.match(r"\[page\] \w+ bench (\S+) (.*)$", line)
+        if not match:
+            continue
+        name, value = match.groups()
+        if name in NON_MATCHING + FOREIGN:
+            results[name] = float(value)
+        elif name.startswith("concurrent-"):
+            ms, wrong = value.split()
+            batch = (float(ms), int(wrong))
+        elif name in ("note", "error"):
+            notes.append(value)
+    if proc.returncode != 0 or not set(NON_MATCHING) <= set(results):
+        sys.exit("%s failed (exit %s): %s\n%s\n%s" % (
+            shell, proc.returncode, "; ".join(notes), proc.stdout, proc.stderr))
+    return results, batch, notes
+
+
+def spread(values, fmt="%.3f"):
+    if not values:
+        return "-"
+    return " / ".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
 
 
 def main():
@@ -113,33 +210,56 @@ def main():
     parser.add_argument("--patched", required=True)
     parser.add_argument("--unpatched", required=True)
     parser.add_argument("--fetches", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--concurrent", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=180)
     args = parser.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(args.fetches))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(args.fetches, args.concurrent))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "http://127.0.0.1:%d/" % server.server_address[1]
     with tempfile.NamedTemporaryFile("w", suffix=".hosts", delete=False) as hosts:
         hosts.write("127.0.0.1 localhost\n")
-    samples = {"patched": {s: [] for s in SCENARIOS}, "unpatched": {s: [] for s in SCENARIOS}}
+    runs = {"patched": [], "unpatched": []}
     try:
         for run in range(args.runs):
             # Alternate, so that drift in the machine's load hits both alike.
             for name, shell in (("unpatched", args.unpatched), ("patched", args.patched)):
-                for scenario, ms in run_once(shell, url, hosts.name, args.timeout).items():
-                    samples[name][scenario].append(ms)
+                runs[name].append(run_once(shell, url, hosts.name, args.timeout))
             print("run %d/%d done" % (run + 1, args.runs), file=sys.stderr)
     finally:
         server.shutdown()
         os.unlink(hosts.name)
 
-    print("%d sequential fetches per scenario, %d runs each, median ms per fetch" % (args.fetches, args.runs))
-    print("%-16s %10s %10s %8s" % ("scenario", "unpatched", "patched", "ratio"))
-    for scenario in SCENARIOS:
-        before = statistics.median(samples["unpatched"][scenario])
-        after = statistics.median(samples["patched"][scenario])
-        print("%-16s %10.3f %10.3f %7.2fx" % (scenario, before, after, after / before))
+    print("%d sequential fetches per scenario, %d runs of each shell, alternated; "
+          "figures are min / median / max over the runs" % (args.fetches, args.runs))
+    print()
+    print("Fetches that no foreign worker answers (ms per fetch; ratio = patched / unpatched, run by run):")
+    print("%-16s  %-24s  %-24s  %s" % ("scenario", "unpatched", "patched", "patched/unpatched"))
+    for scenario in NON_MATCHING:
+        before = [r[0][scenario] for r in runs["unpatched"]]
+        after = [r[0][scenario] for r in runs["patched"]]
+        ratios = [a / b for a, b in zip(after, before)]
+        print("%-16s  %-24s  %-24s  %s" % (scenario, spread(before), spread(after), spread(ratios, "%.3fx")))
+
+    patched = runs["patched"]
+    if all(set(FOREIGN) <= set(r[0]) for r in patched):
+        print()
+        print("Answered by the foreign worker, patched shell (ratio to the same run's cross-origin network fetch):")
+        for scenario in FOREIGN:
+            times = [r[0][scenario] for r in patched]
+            ratios = [r[0][scenario] / r[0]["cross-origin"] for r in patched]
+            print("%-16s  %-24s  %s" % (scenario, spread(times), spread(ratios, "%.3fx")))
+        batches = [r[1] for r in patched if r[1] is not None]
+        wrong = sum(b[1] for b in batches)
+        print("%d intercepted fetches at once: %s ms for the batch; %s" % (
+            args.concurrent, spread([b[0] for b in batches], "%.0f"),
+            "every answer matched its request in every run" if wrong == 0 and len(batches) == len(patched)
+            else "%d wrong or missing answers" % wrong))
+    else:
+        notes = sorted({n for r in patched for n in r[2]})
+        print()
+        print("No foreign fetch scenarios: %s" % ("; ".join(notes) or "the worker did not answer"))
 
 
 if __name__ == "__main__":

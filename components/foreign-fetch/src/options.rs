@@ -203,6 +203,17 @@ pub fn validate(
     // serialized.
     let scope_string = context.registration_scope.as_str();
 
+    // A service worker's script URL (its API base URL) is always http(s)
+    // (Start Register step 2). Should an engine ever pass another, reject
+    // rather than resolve page-chosen strings against it: url 2.5.8 trips a
+    // debug_assert! joining some relative references onto `file:` URLs.
+    if !matches!(context.api_base_url.scheme(), "http" | "https") {
+        return Err(OptionsError::type_error(format!(
+            "the worker's script URL {:?} is not an http(s) URL",
+            context.api_base_url.as_str()
+        )));
+    }
+
     // Step 7. Let subScopeURLs be an empty list of URLs.
     let mut sub_scope_urls = Vec::with_capacity(options.scopes.len());
 
@@ -620,6 +631,30 @@ mod tests {
             error.to_string(),
             "TypeError: 'scopes' entry \"/elsewhere/\" resolves to https://w.test/elsewhere/, \
              which is not inside this worker's registration scope https://w.test/res/scope/"
+        );
+    }
+
+    /// A fuzzer-found panic (url 2.5.8's debug_assert! joining onto a
+    /// `file:` URL): a script URL that is not http(s) is rejected before any
+    /// scope is resolved against it.
+    #[test]
+    fn a_non_http_script_url_is_rejected_before_any_join() {
+        let script = Url::parse("file:///*/l:").unwrap();
+        let options = ForeignFetchOptions {
+            scopes: vec!["../../\"/..(*A*".to_owned()],
+            origins: vec!["*".to_owned()],
+        };
+        let context = InstallContext {
+            dispatch_flag: true,
+            api_base_url: &script,
+            registration_scope: &script,
+        };
+        let error = validate(&options, &context).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::TypeError);
+        assert!(
+            error.message.contains("not an http(s) URL"),
+            "{}",
+            error.message
         );
     }
 }

@@ -2,11 +2,14 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! Fuzzes the `Link` header parser, serviceworker link processing and the
-//! typed header. Lines of the input are separate header values.
+//! Fuzzes the `Link` header parser, serviceworker link processing (with URL
+//! resolution against response URLs of every scheme) and the typed header.
+//! The first byte picks the response URL; lines of the rest are separate
+//! header values.
 //!
-//! Oracle: no panic, and once encoded, a decoded header reads back unchanged
-//! (encoding normalizes at most once).
+//! Oracle: no panic; every serviceworker link kept has an http(s) script
+//! URL; once encoded, a decoded header reads back unchanged (encoding
+//! normalizes at most once).
 
 #![no_main]
 
@@ -22,13 +25,39 @@ fn reencode(link: &Link) -> Link {
     Link::decode(&mut values.iter()).expect("an encoded non-empty Link decodes")
 }
 
+/// Response URLs the links are resolved against: the usual one, and others
+/// of every scheme a response can have, so that resolution (script URL
+/// against the response URL, scope against the script URL) is fuzzed too.
+const CONTEXTS: &[&str] = &[
+    "https://cdn.example/fonts/css?family=Roboto",
+    "http://127.0.0.1:8000/a/b/c",
+    "https://[::1]/x",
+    "file:///*/l:",
+    "file:///C:/dir/file",
+    "data:text/plain,x",
+    "blob:https://a.example/uuid",
+    "about:blank",
+    "ftp://host/dir/",
+    "non-special:/path",
+];
+
 fuzz_target!(|data: &[u8]| {
-    let base = Url::parse("https://cdn.example/fonts/css?family=Roboto").unwrap();
+    // The first byte chooses the response URL; the rest is the header.
+    let (context, data) = match data.split_first() {
+        Some((first, rest)) => (CONTEXTS[*first as usize % CONTEXTS.len()], rest),
+        None => (CONTEXTS[0], data),
+    };
+    let base = Url::parse(context).unwrap();
 
     let links = parse_field_value(data);
     assert!(links.len() <= data.len() / 2);
     for link in service_worker_links(&links, &base) {
-        let _ = link.start_register_urls();
+        let (script, scope) = (link.script_url.clone(), link.scope.clone());
+        assert!(matches!(script.scheme(), "http" | "https"), "{script}");
+        if let Ok((script_url, scope_url)) = link.start_register_urls() {
+            assert_eq!(script_url, script);
+            assert!(scope.is_none_or(|scope| scope == scope_url));
+        }
     }
 
     let values: Vec<HeaderValue> = data

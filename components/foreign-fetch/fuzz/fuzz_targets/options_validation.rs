@@ -31,8 +31,16 @@ fuzz_target!(|input: Input| {
     let Ok(script) = base.join(&input.script) else {
         return;
     };
-    let Ok(registration_scope) = script.join(&input.scope) else {
-        return;
+    // As Start Register does, never resolve the scope against a script URL
+    // that is not http(s) (url 2.5.8 can trip a debug_assert! there); the
+    // script URL itself still reaches validate(), which must reject it.
+    let registration_scope = if matches!(script.scheme(), "http" | "https") {
+        let Ok(scope) = script.join(&input.scope) else {
+            return;
+        };
+        scope
+    } else {
+        base.clone()
     };
     let options = ForeignFetchOptions {
         scopes: input.scopes,

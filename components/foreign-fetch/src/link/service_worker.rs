@@ -84,8 +84,13 @@ pub enum LinkIgnored {
     NotServiceWorker,
     /// It has an `anchor` parameter.
     HasAnchor,
+    /// The response URL is not an `http` or `https` URL.
+    ContextNotHttp(String),
     /// The target does not parse as a URL against the response URL.
     InvalidTarget(String),
+    /// The script URL is not an `http` or `https` URL (Start Register
+    /// step 2 would reject it).
+    ScriptNotHttp(String),
     /// The `scope` does not parse as a URL against the script URL.
     InvalidScope(String),
     /// `workertype` is not a valid `WorkerType` value.
@@ -104,8 +109,14 @@ impl fmt::Display for LinkIgnored {
                     "a serviceworker link must not have an anchor parameter"
                 )
             },
+            LinkIgnored::ContextNotHttp(url) => {
+                write!(formatter, "the response URL {url:?} is not http(s)")
+            },
             LinkIgnored::InvalidTarget(target) => {
                 write!(formatter, "the script URL {target:?} does not parse")
+            },
+            LinkIgnored::ScriptNotHttp(url) => {
+                write!(formatter, "the script URL {url:?} is not http(s)")
             },
             LinkIgnored::InvalidScope(scope) => {
                 write!(formatter, "the scope {scope:?} does not parse")
@@ -187,11 +198,26 @@ impl ServiceWorkerLink {
             return Err(LinkIgnored::HasAnchor);
         }
 
+        // Only an HTTP(S) response carries a Link header that can register
+        // anything (step 2 wants a potentially trustworthy context, Start
+        // Register an http(s) script). Resolving attacker-chosen strings
+        // against other URLs is not just useless but unsafe: url 2.5.8 trips
+        // a debug_assert! joining some relative references onto `file:` URLs.
+        if !is_http(context_url) {
+            return Err(LinkIgnored::ContextNotHttp(context_url.as_str().to_owned()));
+        }
+
         // Step 6. Let scriptURL be the result of parsing the link target of
         // the Link header.
         let script_url = link
             .resolve_target(context_url)
             .ok_or_else(|| LinkIgnored::InvalidTarget(link.target().to_owned()))?;
+        // Start Register step 2 ("If scriptURL's scheme is not one of "http"
+        // and "https", reject promise with a TypeError"), before the scope is
+        // resolved against it.
+        if !is_http(&script_url) {
+            return Err(LinkIgnored::ScriptNotHttp(script_url.as_str().to_owned()));
+        }
 
         // Step 7. Let scopeURL be null.
         // Step 8. If the "scope" target attribute of the Link header is
@@ -309,6 +335,10 @@ impl fmt::Display for StartRegisterError {
 fn has_escaped_slash(url: &Url) -> bool {
     let path = url.path().to_ascii_lowercase();
     path.contains("%2f") || path.contains("%5c")
+}
+
+fn is_http(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
 }
 
 #[cfg(test)]
@@ -468,9 +498,13 @@ mod tests {
     #[test]
     fn start_register_rejections() {
         let link = |value: &str| one(value).unwrap().start_register_urls();
+        // Step 2's scheme check runs while the link is read, before its scope
+        // is resolved against the script URL.
         assert_eq!(
-            link("<ftp://cdn.test/sw.js>; rel=serviceworker"),
-            Err(StartRegisterError::ScriptSchemeNotHttp)
+            one("<ftp://cdn.test/sw.js>; rel=serviceworker"),
+            Err(LinkIgnored::ScriptNotHttp(
+                "ftp://cdn.test/sw.js".to_owned()
+            ))
         );
         assert_eq!(
             link("</a%2Fb/sw.js>; rel=serviceworker"),
@@ -483,6 +517,26 @@ mod tests {
         assert_eq!(
             link("</sw.js>; rel=serviceworker; scope=\"/a%5cb/\""),
             Err(StartRegisterError::ScopePathHasEscapedSlash)
+        );
+    }
+
+    /// A fuzzer-found panic: url 2.5.8's debug_assert! on joining this scope
+    /// onto this `file:` script URL. The link is dropped before any join.
+    #[test]
+    fn a_file_script_url_is_dropped_before_its_scope_is_resolved() {
+        let header = "<file:///*/l:>; rel=serviceworker; scope=\"../../\\\"/..(*A*\"";
+        let context = Url::parse("https://service.test/page").unwrap();
+        let links = crate::link::parse_field_value(header.as_bytes());
+        assert_eq!(links.len(), 1);
+        assert_eq!(
+            ServiceWorkerLink::from_link_value(&links[0], &context),
+            Err(LinkIgnored::ScriptNotHttp("file:///*/l:".to_owned()))
+        );
+        // The same link on a response that is not http(s) is not resolved at all.
+        let context = Url::parse("file:///*/l:").unwrap();
+        assert_eq!(
+            ServiceWorkerLink::from_link_value(&links[0], &context),
+            Err(LinkIgnored::ContextNotHttp("file:///*/l:".to_owned()))
         );
     }
 }
