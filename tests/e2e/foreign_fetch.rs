@@ -7,8 +7,10 @@
 //! worker manager and matches each request locally; a page on origin A
 //! fetches a resource of B inside B's foreign fetch scope (answered by B's
 //! worker) and one outside it (the network, with no message to anyone), and
-//! a worker that never answers ends in a network error after the time limit
-//! while the next request is answered again.
+//! a worker that never answers (a promise that never settles, a handler that
+//! never returns) ends in a network error after the time limit while the
+//! next request is answered again (by the same worker, or by the worker run
+//! again after it was terminated).
 
 use std::collections::HashMap;
 
@@ -38,6 +40,8 @@ addEventListener("message", async event => {
     await show("outside", `${b}/outside.txt`);
     await show("hang", `${b}/scope/inside.txt?hang`);
     await show("after", `${b}/scope/inside.txt?after`);
+    await show("loop", `${b}/scope/inside.txt?loop`);
+    await show("after-loop", `${b}/scope/inside.txt?after-loop`);
     // A navigation into the scope is never offered to the worker.
     const nested = document.createElement("iframe");
     nested.src = `${b}/scope/inside.txt?navigation`;
@@ -81,6 +85,9 @@ self.addEventListener("foreignfetch", event => {
   if (event.request.url.endsWith("?hang")) {
     event.respondWith(new Promise(() => {}));
     return;
+  }
+  if (event.request.url.endsWith("?loop")) {
+    for (;;) {}
   }
   event.respondWith(Promise.resolve({
     response: new Response(`from worker for ${event.origin}`),
@@ -126,6 +133,12 @@ fn a_foreign_worker_answers_requests_in_its_scope_and_only_those() {
     // time limit, and the next request is answered again.
     run.assert_stdout_line("[page] log hang failed: TypeError");
     run.assert_stdout_line(&format!("[page] log after 200 cors from worker for {a}"));
+    // A handler that never returns: the same, and the worker, terminated,
+    // runs again for the next request.
+    run.assert_stdout_line("[page] log loop failed: TypeError");
+    run.assert_stdout_line(&format!(
+        "[page] log after-loop 200 cors from worker for {a}"
+    ));
     // B's own request in the scope: the network.
     run.assert_stdout_line("[page] log frame: same-origin 200 network");
 

@@ -59,6 +59,12 @@ pub fn answer_to_response(
     if parts.response_type == WorkerResponseType::Error {
         return Some(network_error(&NetworkErrorReason::ErrorResponse));
     }
+    // A CORS response with a status no HTTP response has (only possible
+    // from a misbehaving process) is a network error; an opaque filter
+    // hides the status anyway.
+    if filter == ResponseType::Cors && !(100..=599).contains(&parts.status) {
+        return Some(network_error(&NetworkErrorReason::Aborted));
+    }
     let mut internal = internal_response(parts, url, timing_type);
     if let Outcome::CorsFiltered { exposed_headers } = outcome {
         // Handle Foreign Fetch step 14.17.2-3: the CORS-exposed header-name
@@ -79,7 +85,14 @@ fn internal_response(
     timing_type: ResourceTimingType,
 ) -> Response {
     let mut response = Response::new(url.clone(), ResourceFetchTiming::new(timing_type));
-    response.status = HttpStatus::new_raw(parts.status, parts.status_text);
+    // An opaque response's status is 0, and a status from another process
+    // is untrusted: anything outside 100 to 599 (which `new_raw` would panic
+    // on) becomes the status of a network error.
+    response.status = if (100..=599).contains(&parts.status) {
+        HttpStatus::new_raw(parts.status, parts.status_text)
+    } else {
+        HttpStatus::new_error()
+    };
     let mut headers = HeaderMap::new();
     for (name, value) in parts.headers {
         match (
@@ -212,6 +225,32 @@ mod tests {
         .unwrap();
         assert_eq!(response.response_type, ResponseType::OpaqueRedirect);
         assert!(response.headers.is_empty());
+    }
+
+    /// An opaque inner response (status 0) or a status no HTTP response can
+    /// have never panics.
+    #[test]
+    fn out_of_range_statuses_do_not_panic() {
+        for status in [0, 99, 600, u16::MAX] {
+            let mut odd = parts();
+            odd.status = status;
+            odd.response_type = WorkerResponseType::Opaque;
+            let response = respond(
+                Outcome::PassThrough(WorkerResponseType::Opaque),
+                Some(odd.clone()),
+            )
+            .unwrap();
+            assert_eq!(response.response_type, ResponseType::Opaque);
+            odd.response_type = WorkerResponseType::Default;
+            let response = respond(
+                Outcome::CorsFiltered {
+                    exposed_headers: vec![],
+                },
+                Some(odd),
+            )
+            .unwrap();
+            assert!(response.is_network_error());
+        }
     }
 
     #[test]

@@ -106,8 +106,40 @@ function json_response(event, extra) {
                                        "X-Foreign": "exposed", "X-Hidden": "hidden"}});
 }
 
+// ?inner=<kind>&answer=<kind>: the worker's answer is built from an inner
+// response of that kind (see foreign-fetch-inner-responses.https.html).
+async function inner_response(kind, event) {
+  const path = "/service-workers/foreign-fetch/resources/inner.py";
+  switch (kind) {
+  case "synthetic":
+    return new Response("inner", {headers: {"Content-Type": "text/plain",
+                                            "X-Foreign": "exposed", "X-Hidden": "hidden"}});
+  case "same-origin":
+    return fetch(path);
+  case "cors":
+    return fetch(new URL(path, event.origin), {mode: "cors"});
+  case "opaque":
+    return fetch(new URL(path, event.origin), {mode: "no-cors"});
+  }
+}
+
+function answer_with(kind, response, event) {
+  switch (kind) {
+  case "no-origin": return {response};
+  case "origin": return {response, origin: event.origin};
+  case "headers": return {response, origin: event.origin, headers: ["X-Foreign"]};
+  case "wrong-origin": return {response, origin: "https://example.com"};
+  }
+}
+
 self.addEventListener("foreignfetch", event => {
-  const mode = new URL(event.request.url).searchParams.get("mode") || "cors";
+  const params = new URL(event.request.url).searchParams;
+  if (params.has("inner")) {
+    event.respondWith(inner_response(params.get("inner"), event)
+        .then(response => answer_with(params.get("answer"), response, event)));
+    return;
+  }
+  const mode = params.get("mode") || "cors";
   switch (mode) {
   case "fallback":
     return;
@@ -123,6 +155,9 @@ self.addEventListener("foreignfetch", event => {
   case "hang":
     event.respondWith(new Promise(() => {}));
     return;
+  case "loop":
+    // A handler that never returns.
+    for (;;) {}
   case "opaque":
     event.respondWith(Promise.resolve({response: json_response(event)}));
     return;
