@@ -720,6 +720,22 @@ mod tests {
             .collect()
     }
 
+    /// A registration whose worker `worker` has installed and activated.
+    fn with_active_worker(worker: u32, now: Instant) -> Lifecycle<u32> {
+        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
+        lifecycle.start_update(worker, now);
+        lifecycle.handle(evaluated(worker), now);
+        lifecycle.handle(
+            finished(worker, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle.handle(
+            finished(worker, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
+            now,
+        );
+        lifecycle
+    }
+
     #[test]
     fn register_install_activate() {
         let now = Instant::now();
@@ -847,17 +863,7 @@ mod tests {
     #[test]
     fn failed_update_keeps_registration_with_active_worker() {
         let now = Instant::now();
-        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
-        lifecycle.start_update(1, now);
-        lifecycle.handle(evaluated(1), now);
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
-            now,
-        );
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
-            now,
-        );
+        let mut lifecycle = with_active_worker(1, now);
 
         lifecycle.start_update(2, now);
         lifecycle.handle(evaluated(2), now);
@@ -1021,17 +1027,7 @@ mod tests {
     #[test]
     fn clear_makes_every_worker_redundant() {
         let now = Instant::now();
-        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
-        lifecycle.start_update(1, now);
-        lifecycle.handle(evaluated(1), now);
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
-            now,
-        );
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
-            now,
-        );
+        let mut lifecycle = with_active_worker(1, now);
         // 2 is installing when the registration is cleared.
         lifecycle.start_update(2, now);
         lifecycle.handle(evaluated(2), now);
@@ -1083,17 +1079,7 @@ mod tests {
     #[test]
     fn unchanged_script_resolves_and_installs_nothing() {
         let now = Instant::now();
-        let mut lifecycle = Lifecycle::new(Some(TIMEOUT));
-        lifecycle.start_update(1, now);
-        lifecycle.handle(evaluated(1), now);
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
-            now,
-        );
-        lifecycle.handle(
-            finished(1, LifecycleEvent::Activate, ExtendOutcome::Fulfilled),
-            now,
-        );
+        let mut lifecycle = with_active_worker(1, now);
         lifecycle.start_update(2, now);
         let actions = lifecycle.handle(Report::ScriptUnchanged { worker: 2 }, now);
         assert_eq!(
