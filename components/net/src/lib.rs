@@ -36,6 +36,7 @@ use servo_base::generic_channel::{GenericCallback, GenericSender};
 use servo_url::{ImmutableOrigin, ServoUrl};
 use tokio::sync::oneshot;
 
+pub mod link;
 pub mod response;
 pub mod snapshot;
 

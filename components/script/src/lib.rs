@@ -29,6 +29,7 @@
 //! [Activate]: https://w3c.github.io/ServiceWorker/#activation-algorithm
 
 pub mod extend;
+pub mod inventory;
 pub mod lifecycle;
 pub mod queue;
 pub mod state;

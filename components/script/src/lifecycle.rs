@@ -37,6 +37,17 @@ pub enum Slot {
     Active,
 }
 
+impl Slot {
+    /// The slot's name, as `ServiceWorkerRegistration`'s attributes are named.
+    pub fn name(self) -> &'static str {
+        match self {
+            Slot::Installing => "installing",
+            Slot::Waiting => "waiting",
+            Slot::Active => "active",
+        }
+    }
+}
+
 /// The lifecycle events a registration's worker receives.
 #[derive(Clone, Copy, Debug, Eq, PartialEq)]
 pub enum LifecycleEvent {

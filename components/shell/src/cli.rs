@@ -54,6 +54,16 @@ OPTIONS:
                         are never ignored.
     --timeout SECONDS   Give up after SECONDS (default 30; decimals allowed).
     --window-size WxH   Viewport size in pixels (default 800x600).
+    --show-registrations[=table|json]
+                        At exit, print every service worker registration
+                        the shell holds (scope, script URL, how it was
+                        registered: register(), a Link header and the
+                        response it came on, or <link rel=serviceworker>;
+                        each worker's state; foreign fetch scopes and
+                        origins), each line prefixed with `[registrations] `.
+                        `json` prints one line holding a JSON array. The
+                        page can also ask for the list at any time by
+                        logging `servo-ff:show-registrations`.
     -h, --help          Print this help and exit 0.
     -V, --version       Print the version and exit 0.
     Options also accept the --name=value form; `--` ends the options.
@@ -92,6 +102,18 @@ pub struct Options {
     pub timeout_secs: f64,
     pub timeout: Duration,
     pub window_size: (u32, u32),
+    /// `--show-registrations`: print the registrations at exit, so.
+    pub show_registrations: Option<RegistrationsFormat>,
+}
+
+/// How `--show-registrations` prints the registrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegistrationsFormat {
+    /// One block of lines per registration, for people.
+    #[default]
+    Table,
+    /// A JSON array on one line, for programs.
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +135,7 @@ where
     let mut certificate_path = None;
     let mut timeout_secs = DEFAULT_TIMEOUT_SECS;
     let mut window_size = DEFAULT_WINDOW_SIZE;
+    let mut show_registrations = None;
     let mut only_positional = false;
 
     while let Some(arg) = args.next() {
@@ -147,6 +170,19 @@ where
             Some((name, value)) if name.starts_with("--") => (name, Some(value.to_owned())),
             _ => (arg.as_str(), None),
         };
+        // The one option whose value is optional (and only inline).
+        if name == "--show-registrations" {
+            show_registrations = Some(match inline_value.as_deref() {
+                None | Some("table") => RegistrationsFormat::Table,
+                Some("json") => RegistrationsFormat::Json,
+                Some(other) => {
+                    return Err(format!(
+                        "--show-registrations takes `table` or `json`, not `{other}`"
+                    ));
+                },
+            });
+            continue;
+        }
         if !matches!(
             name,
             "--pref" | "--hosts-file" | "--certificate-path" | "--timeout" | "--window-size"
@@ -194,6 +230,7 @@ where
         timeout_secs,
         timeout: Duration::from_secs_f64(timeout_secs),
         window_size,
+        show_registrations,
     }))
 }
 
@@ -276,6 +313,17 @@ mod tests {
         assert_eq!(o.certificate_path, None);
         assert_eq!(o.timeout, Duration::from_secs(30));
         assert_eq!(o.window_size, (800, 600));
+        assert_eq!(o.show_registrations, None);
+    }
+
+    #[test]
+    fn show_registrations() {
+        let table = options(&["--show-registrations", "u"]);
+        assert_eq!(table.show_registrations, Some(RegistrationsFormat::Table));
+        assert_eq!(table.url, "u", "the flag takes no separate value");
+        let json = options(&["--show-registrations=json", "u"]);
+        assert_eq!(json.show_registrations, Some(RegistrationsFormat::Json));
+        assert!(run(&["--show-registrations=xml", "u"]).is_err());
     }
 
     #[test]

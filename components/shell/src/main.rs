@@ -25,8 +25,8 @@ use servo::{
 };
 use url::Url;
 
-use crate::cli::{Command, Options};
-use crate::output::{DONE_MESSAGE, Source};
+use crate::cli::{Command, Options, RegistrationsFormat};
+use crate::output::{DONE_MESSAGE, SHOW_REGISTRATIONS_MESSAGE, Source};
 use crate::popups::{Popups, Role};
 
 const EXIT_DONE: i32 = 0;
@@ -137,6 +137,8 @@ struct Shared {
     outcome: RefCell<Option<Outcome>>,
     /// Set once an outcome is known: nothing else is printed afterwards.
     finished: Cell<bool>,
+    /// How to print the registrations when the page asks for them.
+    registrations_format: RegistrationsFormat,
 }
 
 impl Shared {
@@ -155,6 +157,9 @@ impl Shared {
         output::emit(&output::format_console(source, level, message));
         if source == Source::Page && message == DONE_MESSAGE {
             self.finish(EXIT_DONE, None);
+        }
+        if source == Source::Page && message == SHOW_REGISTRATIONS_MESSAGE {
+            output::emit_registrations(self.registrations_format);
         }
     }
 
@@ -412,7 +417,10 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
     if let Some(path) = std::env::var_os("HOST_FILE") {
         debug!("HOST_FILE={}", path.display());
     }
-    let shared = Rc::new(Shared::default());
+    let shared = Rc::new(Shared {
+        registrations_format: options.show_registrations.unwrap_or_default(),
+        ..Shared::default()
+    });
     servo.set_delegate(Rc::new(ShellServoDelegate {
         shared: shared.clone(),
     }));
@@ -452,6 +460,9 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
         .borrow_mut()
         .take()
         .expect("the loop only ends with an outcome");
+    if let Some(format) = options.show_registrations {
+        output::emit_registrations(format);
+    }
     if let Some(message) = message {
         eprintln!("{message}");
     }

@@ -8,8 +8,31 @@ use std::io::Write;
 
 use servo::ConsoleLogLevel;
 
+use crate::cli::RegistrationsFormat;
+
 /// The console message that ends a run successfully.
 pub const DONE_MESSAGE: &str = "servo-ff:done";
+
+/// The console message by which a page asks for the list of service worker
+/// registrations (`--show-registrations`).
+pub const SHOW_REGISTRATIONS_MESSAGE: &str = "servo-ff:show-registrations";
+
+/// Print every service worker registration the shell's Servo holds, each
+/// line prefixed with `[registrations] `.
+pub fn emit_registrations(format: RegistrationsFormat) {
+    let registrations = sw_lifecycle::inventory::snapshot();
+    let text = match format {
+        RegistrationsFormat::Table => sw_lifecycle::inventory::to_table(&registrations),
+        RegistrationsFormat::Json => sw_lifecycle::inventory::to_json(&registrations) + "\n",
+    };
+    let mut lines = String::new();
+    for line in text.lines() {
+        lines.push_str("[registrations] ");
+        lines.push_str(line);
+        lines.push('\n');
+    }
+    emit(&lines);
+}
 
 /// Where a console message came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
