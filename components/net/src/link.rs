@@ -152,10 +152,11 @@ pub fn process_link_headers(
 #[cfg(test)]
 mod tests {
     use http::HeaderValue;
-    use net_traits::request::{Destination, RequestBuilder, RequestClient};
-    use servo_url::ImmutableOrigin;
+    use net_traits::blob_url_store::UrlWithBlobClaim;
+    use net_traits::request::{Destination, Referrer, RequestId};
 
     use super::*;
+    use crate::snapshot::tests::client;
 
     fn headers(values: &[&str]) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -168,22 +169,17 @@ mod tests {
     fn request(url: &str, client_origin: &str, destination: Destination) -> Request {
         let url = ServoUrl::parse(url).unwrap();
         let origin = ServoUrl::parse(client_origin).unwrap().origin();
-        let mut request = RequestBuilder::new(None, url, net_traits::request::Referrer::NoReferrer)
-            .origin(origin.clone())
-            .destination(destination)
-            .build();
+        let mut request = Request::new(
+            RequestId::default(),
+            UrlWithBlobClaim::new(url, None),
+            Some(Origin::Origin(origin.clone())),
+            Referrer::NoReferrer,
+            None,
+            None,
+        );
+        request.destination = destination;
         request.client = Some(client(origin));
         request
-    }
-
-    fn client(origin: ImmutableOrigin) -> RequestClient {
-        RequestClient {
-            preloaded_resources: Default::default(),
-            policy_container: Default::default(),
-            origin: Origin::Origin(origin),
-            is_nested_browsing_context: false,
-            insecure_requests_policy: net_traits::request::InsecureRequestsPolicy::DoNotUpgrade,
-        }
     }
 
     #[test]
@@ -209,7 +205,13 @@ mod tests {
             r#"<unterminated; rel=serviceworker, </ok.js>; rel=serviceworker"#,
         ]));
         assert!(links.iter().any(|link| link.target() == "/ok.js"));
-        assert!(link_values(&headers(&["garbage \u{7f}"])).is_empty());
+        let mut garbage = HeaderMap::new();
+        garbage.append(LINK, HeaderValue::from_bytes(b"\xff\xfe; ;; <").unwrap());
+        assert!(
+            link_values(&garbage)
+                .iter()
+                .all(|link| !link.has_relation_type("serviceworker"))
+        );
     }
 
     #[test]

@@ -267,7 +267,7 @@ pub(crate) mod tests {
         ServoUrl::parse(url).unwrap().origin()
     }
 
-    fn client(origin: ImmutableOrigin) -> RequestClient {
+    pub(crate) fn client(origin: ImmutableOrigin) -> RequestClient {
         RequestClient {
             preloaded_resources: Default::default(),
             policy_container: PolicyContainer::default(),

@@ -31,6 +31,7 @@
 pub mod extend;
 pub mod inventory;
 pub mod lifecycle;
+pub mod max_scope;
 pub mod queue;
 pub mod state;
 pub mod timeout;
@@ -40,6 +41,7 @@ pub use extend::{ExtendError, ExtendLifetime, ExtendOutcome};
 /// foreign fetch registry that uses it too.
 pub use foreign_fetch::scope_match::match_registration;
 pub use lifecycle::{Action, JobFailure, Lifecycle, LifecycleEvent, Report, ScriptFailure, Slot};
+pub use max_scope::check_max_scope;
 pub use queue::JobQueue;
 pub use state::WorkerState;
 pub use timeout::lifecycle_timeout;

@@ -76,6 +76,10 @@ pub enum ScriptFailure {
     Fetch,
     /// The response's MIME type is not a JavaScript MIME type.
     Mime,
+    /// The registration's scope is above the script's directory and the
+    /// response's `Service-Worker-Allowed` header does not allow it
+    /// ([`crate::max_scope`]).
+    ScopeNotAllowed,
     /// Running the script threw (an abrupt completion).
     Evaluation,
     /// The script did not finish loading and running within the time limit.
@@ -97,7 +101,7 @@ impl From<ScriptFailure> for JobFailure {
             // from response's header list is not a JavaScript MIME type,
             // then: Invoke Reject Job Promise with job and "SecurityError"
             // DOMException."
-            ScriptFailure::Mime => JobFailure::SecurityError,
+            ScriptFailure::Mime | ScriptFailure::ScopeNotAllowed => JobFailure::SecurityError,
             // "If response's status is not an ok status" and "If runResult
             // is failure or an abrupt completion": TypeError.
             ScriptFailure::Fetch | ScriptFailure::Evaluation | ScriptFailure::TimedOut => {
