@@ -78,8 +78,14 @@ pub struct ResponseParts {
     /// The header list of the *internal* response, in order; the filter named
     /// by the outcome decides what the client sees.
     pub headers: Vec<(String, Vec<u8>)>,
-    /// The whole body.
+    /// The whole body, when the response's body was in memory; empty when
+    /// `body_follows`.
     pub body: Vec<u8>,
+    /// The body is a stream the worker is still producing: it follows the
+    /// answer on the same channel, as [`ForeignFetchAnswer::BodyChunk`]s and
+    /// then [`ForeignFetchAnswer::BodyEnd`] (or
+    /// [`ForeignFetchAnswer::BodyError`]).
+    pub body_follows: bool,
     /// The response's URL list (empty for a synthetic response).
     pub url_list: Vec<Url>,
     /// The type of the worker's response before Handle Foreign Fetch filtered
@@ -87,9 +93,47 @@ pub struct ResponseParts {
     pub response_type: ResponseType,
 }
 
-/// Script → net: how the `foreignfetch` event ended.
+/// Script → net, on the reply channel of one intercepted fetch: how the
+/// `foreignfetch` event ended, then, if the worker's response body is a
+/// stream ([`ResponseParts::body_follows`]), the body as the worker produces
+/// it, so that the page reads the first chunk before the worker wrote the
+/// last.
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
-pub struct ForeignFetchAnswer {
+pub enum ForeignFetchAnswer {
+    /// How the event ended (always the first message).
+    Event(EventAnswer),
+    /// The next chunk of the response body.
+    BodyChunk(Vec<u8>),
+    /// The response body is complete.
+    BodyEnd,
+    /// The response body's stream errored: the fetch's body is aborted.
+    BodyError,
+}
+
+impl ForeignFetchAnswer {
+    /// How the event ended, see [`EventAnswer::new`].
+    pub fn new(
+        fetch_id: FetchId,
+        outcome: Outcome,
+        response: Option<ResponseParts>,
+    ) -> ForeignFetchAnswer {
+        ForeignFetchAnswer::Event(EventAnswer::new(fetch_id, outcome, response))
+    }
+
+    /// `respondWith` was not called: go on to the network.
+    pub fn fall_back(fetch_id: FetchId) -> ForeignFetchAnswer {
+        ForeignFetchAnswer::Event(EventAnswer::fall_back(fetch_id))
+    }
+
+    /// The fetch fails with a network error.
+    pub fn network_error(fetch_id: FetchId, reason: NetworkErrorReason) -> ForeignFetchAnswer {
+        ForeignFetchAnswer::Event(EventAnswer::network_error(fetch_id, reason))
+    }
+}
+
+/// How the `foreignfetch` event ended.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct EventAnswer {
     /// The fetch this answers.
     pub fetch_id: FetchId,
     /// What HTTP fetch does next (from [`crate::outcome::decide`]).
@@ -98,7 +142,7 @@ pub struct ForeignFetchAnswer {
     pub response: Option<ResponseParts>,
 }
 
-impl ForeignFetchAnswer {
+impl EventAnswer {
     /// An answer that keeps its invariant: a response is attached exactly when
     /// the outcome carries one. A response-carrying outcome without a response
     /// becomes a network error; a response attached to another outcome is
@@ -107,19 +151,19 @@ impl ForeignFetchAnswer {
         fetch_id: FetchId,
         outcome: Outcome,
         response: Option<ResponseParts>,
-    ) -> ForeignFetchAnswer {
+    ) -> EventAnswer {
         match (outcome.has_response(), response) {
-            (true, Some(response)) => ForeignFetchAnswer {
+            (true, Some(response)) => EventAnswer {
                 fetch_id,
                 outcome,
                 response: Some(response),
             },
-            (true, None) => ForeignFetchAnswer {
+            (true, None) => EventAnswer {
                 fetch_id,
                 outcome: Outcome::NetworkError(NetworkErrorReason::Aborted),
                 response: None,
             },
-            (false, _) => ForeignFetchAnswer {
+            (false, _) => EventAnswer {
                 fetch_id,
                 outcome,
                 response: None,
@@ -128,13 +172,13 @@ impl ForeignFetchAnswer {
     }
 
     /// `respondWith` was not called: go on to the network.
-    pub fn fall_back(fetch_id: FetchId) -> ForeignFetchAnswer {
-        ForeignFetchAnswer::new(fetch_id, Outcome::FallBackToNetwork, None)
+    pub fn fall_back(fetch_id: FetchId) -> EventAnswer {
+        EventAnswer::new(fetch_id, Outcome::FallBackToNetwork, None)
     }
 
     /// The fetch fails with a network error.
-    pub fn network_error(fetch_id: FetchId, reason: NetworkErrorReason) -> ForeignFetchAnswer {
-        ForeignFetchAnswer::new(fetch_id, Outcome::NetworkError(reason), None)
+    pub fn network_error(fetch_id: FetchId, reason: NetworkErrorReason) -> EventAnswer {
+        EventAnswer::new(fetch_id, Outcome::NetworkError(reason), None)
     }
 }
 
@@ -178,6 +222,7 @@ mod tests {
                 status_text: b"OK".to_vec(),
                 headers: vec![("X-A".to_owned(), b"1".to_vec())],
                 body: vec![0, 1, 2, 255],
+                body_follows: false,
                 url_list: vec![Url::parse("https://cdn.test/fonts/a.woff2?v=1").unwrap()],
                 response_type: ResponseType::Basic,
             }),
@@ -194,23 +239,23 @@ mod tests {
 
     #[test]
     fn answers_keep_their_invariant() {
-        let answer = ForeignFetchAnswer::new(FetchId(1), Outcome::Opaque, None);
+        let answer = EventAnswer::new(FetchId(1), Outcome::Opaque, None);
         assert_eq!(
             answer.outcome,
             Outcome::NetworkError(NetworkErrorReason::Aborted)
         );
-        let answer = ForeignFetchAnswer::new(
+        let answer = EventAnswer::new(
             FetchId(1),
             Outcome::FallBackToNetwork,
             Some(ResponseParts::default()),
         );
         assert_eq!(answer.response, None);
         assert_eq!(
-            ForeignFetchAnswer::fall_back(FetchId(2)).outcome,
+            EventAnswer::fall_back(FetchId(2)).outcome,
             Outcome::FallBackToNetwork
         );
         assert!(
-            ForeignFetchAnswer::network_error(FetchId(3), NetworkErrorReason::Canceled)
+            EventAnswer::network_error(FetchId(3), NetworkErrorReason::Canceled)
                 .response
                 .is_none()
         );
@@ -261,6 +306,9 @@ mod tests {
         for answer in [
             answer(),
             ForeignFetchAnswer::fall_back(FetchId(8)),
+            ForeignFetchAnswer::BodyChunk(vec![1, 2, 3]),
+            ForeignFetchAnswer::BodyEnd,
+            ForeignFetchAnswer::BodyError,
             ForeignFetchAnswer::network_error(
                 FetchId(9),
                 NetworkErrorReason::OriginMismatch {

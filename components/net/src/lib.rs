@@ -34,12 +34,14 @@ use net_traits::response::Response;
 use parking_lot::RwLock;
 use servo_base::generic_channel::{GenericCallback, GenericSender};
 use servo_url::{ImmutableOrigin, ServoUrl};
-use tokio::sync::oneshot;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+mod body;
 pub mod link;
 pub mod response;
 pub mod snapshot;
 
+pub use body::{BodyEvent, StreamedBody};
 pub use response::answer_to_response;
 pub use snapshot::{request_builder, request_snapshot};
 
@@ -79,9 +81,29 @@ pub fn handle_foreign_fetch(
     request: &Request,
     sw_managers: &ServiceWorkerManagers,
     registry: &RwLock<Registry>,
-) -> impl Future<Output = Option<Response>> + Send + use<> {
+) -> impl Future<Output = Option<Answered>> + Send + use<> {
     let dispatched = dispatch(request, sw_managers, registry, dispatch_timeout());
     async move { dispatched?.answer().await }
+}
+
+/// What a foreign worker answered: the response HTTP fetch goes on with, and
+/// the rest of its body if the worker is still producing it (a stream). Then
+/// the response's body is `ResponseBody::Receiving` until
+/// [`StreamedBody::forward`] ends it.
+pub struct Answered {
+    /// The response (possibly a network error).
+    pub response: Response,
+    /// The body's chunks still to come.
+    pub body: Option<StreamedBody>,
+}
+
+impl From<Response> for Answered {
+    fn from(response: Response) -> Answered {
+        Answered {
+            response,
+            body: None,
+        }
+    }
 }
 
 /// A `foreignfetch` event on its way: what the fetch waits for.
@@ -91,7 +113,7 @@ struct Dispatched {
     fetch_id: FetchId,
     registration_id: RegistrationId,
     manager: GenericSender<ServiceWorkerManagerRequest>,
-    answer: oneshot::Receiver<ForeignFetchAnswer>,
+    answers: UnboundedReceiver<ForeignFetchAnswer>,
     timeout: Option<Duration>,
 }
 
@@ -99,35 +121,51 @@ impl Dispatched {
     /// Handle Foreign Fetch step 14 ("Wait for task to have executed or
     /// been discarded"), bounded: the answer, or a network error if the
     /// worker went away (the callback was dropped) or did not answer in time.
-    async fn answer(self) -> Option<Response> {
+    /// The time limit is the event's: a body that follows the answer may
+    /// take as long as a network body.
+    async fn answer(self) -> Option<Answered> {
         let Dispatched {
             url,
             timing_type,
             fetch_id,
             registration_id,
             manager,
-            answer,
+            mut answers,
             timeout,
         } = self;
         let received = match timeout {
-            Some(timeout) => tokio::time::timeout(timeout, answer).await,
-            None => Ok(answer.await),
+            Some(timeout) => tokio::time::timeout(timeout, answers.recv()).await,
+            None => Ok(answers.recv().await),
         };
         match received {
-            Ok(Ok(answer)) => {
+            Ok(Some(ForeignFetchAnswer::Event(answer))) => {
                 debug!(
                     target: LOG_TARGET,
                     "http fetch step 3.2: {url}: the foreign worker answered: {:?}",
                     answer.outcome
                 );
-                answer_to_response(answer, &url, timing_type)
+                let body_follows = answer
+                    .response
+                    .as_ref()
+                    .is_some_and(|parts| parts.body_follows);
+                let response = answer_to_response(answer, &url, timing_type)?;
+                let body = (body_follows && !response.is_network_error())
+                    .then(|| StreamedBody::new(url, answers));
+                Some(Answered { response, body })
             },
-            Ok(Err(_)) => {
+            Ok(Some(other)) => {
+                warn!(
+                    target: LOG_TARGET,
+                    "http fetch step 3.2: {url}: a body message before the answer: {other:?}"
+                );
+                Some(response::network_error(&NetworkErrorReason::Aborted).into())
+            },
+            Ok(None) => {
                 debug!(
                     target: LOG_TARGET,
                     "http fetch step 3.2: {url}: the foreign worker stopped before it answered"
                 );
-                Some(response::network_error(&NetworkErrorReason::Aborted))
+                Some(response::network_error(&NetworkErrorReason::Aborted).into())
             },
             Err(_) => {
                 warn!(
@@ -146,7 +184,7 @@ impl Dispatched {
                 {
                     debug!(target: LOG_TARGET, "the service worker manager is gone");
                 }
-                Some(response::network_error(&NetworkErrorReason::Aborted))
+                Some(response::network_error(&NetworkErrorReason::Aborted).into())
             },
         }
     }
@@ -224,14 +262,13 @@ fn dispatch(
         return None;
     };
     // Steps 13-14: queue a task on the worker to fire the event; its answer
-    // comes back through `reply`, on whichever thread sends it, into the
-    // oneshot this fetch awaits. Dropping `reply` (the worker died, the
-    // event was collected) closes the oneshot.
+    // (and a streamed body after it) comes back through `reply`, on
+    // whichever thread sends it, into the channel this fetch reads. Dropping
+    // `reply` (the worker died, the event was collected) closes the channel.
     let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
-    let (sender, answer) = oneshot::channel();
-    let mut sender = Some(sender);
+    let (sender, answers) = unbounded_channel();
     let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
-        if let (Some(sender), Ok(answer)) = (sender.take(), answer) {
+        if let Ok(answer) = answer {
             // The fetch may have stopped waiting (timeout, cancellation).
             let _ = sender.send(answer);
         }
@@ -277,7 +314,7 @@ fn dispatch(
         fetch_id,
         registration_id,
         manager,
-        answer,
+        answers,
         timeout,
     })
 }
@@ -293,14 +330,14 @@ impl Dispatched {
         manager: GenericSender<ServiceWorkerManagerRequest>,
         timeout: Option<Duration>,
     ) -> Dispatched {
-        let (_, answer) = oneshot::channel();
+        let (_, answers) = unbounded_channel();
         Dispatched {
             url,
             timing_type: request.timing_type(),
             fetch_id,
             registration_id,
             manager,
-            answer,
+            answers,
             timeout,
         }
     }
@@ -439,7 +476,9 @@ mod tests {
         });
         let request = snapshot::tests::cross_origin_fetch();
         let registry = registry(WorkerState::Activated);
-        let response = block_on(handle_foreign_fetch(&request, &managers, &registry)).unwrap();
+        let response = block_on(handle_foreign_fetch(&request, &managers, &registry))
+            .unwrap()
+            .response;
         assert_eq!(response.response_type, ResponseType::Cors);
         assert_eq!(response.status.raw_code(), 200);
     }
@@ -469,7 +508,7 @@ mod tests {
             Some(Duration::from_millis(100)),
         )
         .unwrap();
-        let response = block_on(dispatched.answer()).unwrap();
+        let response = block_on(dispatched.answer()).unwrap().response;
         assert!(response.is_network_error());
         assert!(start.elapsed() < Duration::from_secs(5));
         let Ok(ServiceWorkerManagerRequest::ForeignFetch { request: sent, .. }) = receiver.recv()
@@ -502,7 +541,7 @@ mod tests {
             Some(Duration::from_secs(30)),
         )
         .unwrap();
-        let response = block_on(dispatched.answer()).unwrap();
+        let response = block_on(dispatched.answer()).unwrap().response;
         assert!(response.is_network_error());
         assert!(start.elapsed() < Duration::from_secs(5));
     }

@@ -11,7 +11,7 @@
 //! the checks Fetch applies to any worker-provided response are Servo's too
 //! (HTTP fetch step 3.2.3, right after the hook).
 
-use foreign_fetch::messages::{ForeignFetchAnswer, ResponseParts};
+use foreign_fetch::messages::{EventAnswer, ResponseParts};
 use foreign_fetch::outcome::{NetworkErrorReason, Outcome, ResponseType as WorkerResponseType};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use log::debug;
@@ -33,11 +33,11 @@ pub fn network_error(reason: &NetworkErrorReason) -> Response {
 /// What HTTP fetch step 3.2 sets *response* to for `answer`, the answer to
 /// a request whose current URL is `url`: `None` to go on to the network.
 pub fn answer_to_response(
-    answer: ForeignFetchAnswer,
+    answer: EventAnswer,
     url: &ServoUrl,
     timing_type: ResourceTimingType,
 ) -> Option<Response> {
-    let ForeignFetchAnswer {
+    let EventAnswer {
         outcome, response, ..
     } = answer;
     let filter = match outcome {
@@ -49,7 +49,7 @@ pub fn answer_to_response(
         Outcome::PassThrough(_) => ResponseType::Opaque,
         Outcome::CorsFiltered { .. } => ResponseType::Cors,
     };
-    // `ForeignFetchAnswer::new` attaches a response exactly when the
+    // `EventAnswer::new` attaches a response exactly when the
     // outcome carries one; an answer that breaks this is a network error.
     let Some(parts) = response else {
         return Some(network_error(&NetworkErrorReason::Aborted));
@@ -107,8 +107,13 @@ fn internal_response(
     }
     response.headers = headers;
     response.url_list = parts.url_list.into_iter().map(ServoUrl::from_url).collect();
-    // `Response::new` made a body of its own, shared with nobody.
-    *response.body.lock() = ResponseBody::Done(parts.body);
+    // `Response::new` made a body of its own, shared with nobody. A body
+    // that follows the answer is received by `StreamedBody::forward`.
+    *response.body.lock() = if parts.body_follows {
+        ResponseBody::Receiving(Vec::new())
+    } else {
+        ResponseBody::Done(parts.body)
+    };
     response
 }
 
@@ -134,6 +139,7 @@ mod tests {
                 ("authorization".to_owned(), b"secret".to_vec()),
             ],
             body: b"from worker".to_vec(),
+            body_follows: false,
             url_list: vec![],
             response_type: WorkerResponseType::Default,
         }
@@ -141,7 +147,7 @@ mod tests {
 
     fn respond(outcome: Outcome, parts: Option<ResponseParts>) -> Option<Response> {
         answer_to_response(
-            ForeignFetchAnswer::new(FetchId(1), outcome, parts),
+            EventAnswer::new(FetchId(1), outcome, parts),
             &url(),
             ResourceTimingType::Resource,
         )
@@ -169,7 +175,7 @@ mod tests {
         assert!(response.is_network_error());
         // A response-carrying outcome without a response.
         let response = answer_to_response(
-            ForeignFetchAnswer {
+            EventAnswer {
                 fetch_id: FetchId(1),
                 outcome: Outcome::Opaque,
                 response: None,
