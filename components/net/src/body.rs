@@ -19,7 +19,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use crate::LOG_TARGET;
 
 /// What the fetch's body receives, for `servo-net` to pass on to main fetch
-/// (its `Data::Payload`, `Data::Done` and `Data::Cancelled`).
+/// (its `Data::Payload`, `Data::Done`, and `Data::Error` for `Aborted`: a
+/// body that fails is a network error, never taken for the whole body).
 #[derive(Debug, Eq, PartialEq)]
 pub enum BodyEvent {
     /// The next chunk.

@@ -19,6 +19,7 @@ pub const SHOW_REGISTRATIONS_MESSAGE: &str = "servo-ff:show-registrations";
 
 /// Print every service worker registration the shell's Servo holds, each
 /// line prefixed with `[registrations] `.
+#[cfg(feature = "registrations")]
 pub fn emit_registrations(format: RegistrationsFormat) {
     let registrations = sw_lifecycle::inventory::snapshot();
     let text = match format {
@@ -32,6 +33,13 @@ pub fn emit_registrations(format: RegistrationsFormat) {
         lines.push('\n');
     }
     emit(&lines);
+}
+
+/// Without the patched Servo's list of registrations (the shell built
+/// against pristine Servo for benchmarks), say so.
+#[cfg(not(feature = "registrations"))]
+pub fn emit_registrations(_format: RegistrationsFormat) {
+    emit("[registrations] not available: this servo-ff is built without the patched Servo\n");
 }
 
 /// Where a console message came from.
