@@ -518,6 +518,14 @@ def verdict(narrator, code, stderr, args):
         elif missing:
             narrator.fail("step %d: the page ended without reporting it%s" % (
                 missing[0], ": " + narrator.error if narrator.error else ""))
+        elif narrator.registrations and not args.register_by_script:
+            # The list must show the API's worker, registered by its Link
+            # header, with its foreign fetch scope.
+            listing = "\n".join(narrator.registrations)
+            if "registered by   Link header on" not in listing or \
+                    "foreign fetch   scopes" not in listing:
+                narrator.fail("the registration list does not show the API's worker registered "
+                              "by its Link header with its foreign fetch scopes")
     if narrator.failure is not None and (code != 0 or args.verbose):
         tail = [l for l in stderr if "XDG_RUNTIME_DIR" not in l][-20:]
         if tail:
