@@ -51,6 +51,7 @@ pub fn request_snapshot(request: &Request) -> RequestSnapshot {
         // Servo 0.7.0 has no "foreign" service-workers mode.
         service_workers_mode: match request.service_workers_mode {
             ServiceWorkersMode::All => snapshot::ServiceWorkersMode::All,
+            ServiceWorkersMode::Foreign => snapshot::ServiceWorkersMode::Foreign,
             ServiceWorkersMode::None => snapshot::ServiceWorkersMode::None,
         },
         use_cors_preflight: request.use_cors_preflight,
