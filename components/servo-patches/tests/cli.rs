@@ -12,7 +12,10 @@ use std::process::Command;
 const NET_CHECKSUM: &str = "98af1ef87ba1355f3fae135c4b4ff26b52b75bf5eea1802751ecf3ba5ce65f15";
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // At run time, not compile time: cargo may reuse a test binary built in
+    // another clone (the target dir is shared), whose path is baked into
+    // env!("CARGO_MANIFEST_DIR").
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test")).join("../..")
 }
 
 /// A workspace with the project's real `servo-net` series, optionally

@@ -19,6 +19,7 @@ use walkdir::WalkDir;
 /// independently of `patches/patches.toml` (each crate's
 /// `.cargo_vcs_info.json` records the same `path_in_vcs`).
 const SERVO_PATHS: &[(&str, &str)] = &[
+    ("servo-constellation", "components/constellation"),
     (
         "servo-constellation-traits",
         "components/shared/constellation",
@@ -30,7 +31,10 @@ const SERVO_PATHS: &[(&str, &str)] = &[
 ];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    // At run time, not compile time: cargo may reuse a test binary built in
+    // another clone (the target dir is shared), whose path is baked into
+    // env!("CARGO_MANIFEST_DIR").
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run by cargo test")).join("../..")
 }
 
 /// A copy of what the tool reads from the repository (`patches/`, the
