@@ -23,8 +23,9 @@
 //! - send a [`messages::ForeignFetchRequest`], receive a
 //!   [`messages::ForeignFetchAnswer`], act on its [`outcome::Outcome`].
 //!
-//! **Net, on responses**: `Link` headers ([`link::Link`], a `headers::Header`)
-//! → [`link::Link::service_worker_links`] (§1) when
+//! **Net, on responses**: each value of a `Link` header (split by Servo's
+//! Fetch code) → [`link::parse_field_value`] (Servo's `Link` parser,
+//! `nom-rfc8288`) → [`link::service_worker_links`] (§1) when
 //! [`link::may_process_link_header`] allows it;
 //! [`link::ServiceWorkerLink::start_register_urls`] gives Start Register's
 //! script and scope URLs.

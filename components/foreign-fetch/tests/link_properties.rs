@@ -2,14 +2,12 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! Property tests of the `Link` header parser: it never panics, and it reads
-//! back every well-formed header however it is spaced, cased and quoted.
+//! Property tests of reading `Link` header values (with Servo's parser,
+//! `nom-rfc8288`) and of the service worker rules on what it reads: it never
+//! panics, and it reads back every well-formed value however it is spaced,
+//! cased and quoted.
 
-use foreign_fetch::link::{
-    Link, LinkValue, parse_field_value, parse_header_values, service_worker_links,
-};
-use headers::Header;
-use http::HeaderValue;
+use foreign_fetch::link::{LinkValue, parse_field_value, service_worker_links};
 use proptest::prelude::*;
 use url::Url;
 
@@ -45,7 +43,7 @@ fn token() -> impl Strategy<Value = String> {
 
 /// Text for a quoted string: visible ASCII, space, tab, and some non-ASCII.
 fn quoted_text() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[ \t!-~éü€]{0,12}").unwrap()
+    proptest::string::string_regex("[ \t!-~éü]{0,12}").unwrap()
 }
 
 /// A URI-reference-like target: no `>`, no whitespace or controls.
@@ -93,7 +91,8 @@ fn quote(value: &str, escape_all: bool) -> String {
     out
 }
 
-/// Serializes links into one field value, with the given whitespace.
+/// Serializes links into one field value, with the given whitespace (OWS
+/// around ";" and ",").
 fn serialize(links: &[GeneratedLink], spacing: &Spacing, escape_all: bool) -> String {
     let mut space = spacing.0.iter().cycle();
     let mut out = String::new();
@@ -118,9 +117,9 @@ fn serialize(links: &[GeneratedLink], spacing: &Spacing, escape_all: bool) -> St
                 .collect();
             out.push_str(&name);
             if let Some(value) = &param.value {
-                out.push_str(space.next().unwrap());
+                // No BWS around "=": RFC 8288 allows it, nom-rfc8288 (the
+                // parser Servo uses) does not.
                 out.push('=');
-                out.push_str(space.next().unwrap());
                 if param.quote {
                     out.push_str(&quote(value, escape_all));
                 } else {
@@ -144,22 +143,20 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
-        let links = parse_field_value(&bytes);
-        // Every link-value consumed at least "<>".
-        prop_assert!(links.len() <= bytes.len() / 2);
+    fn never_panics_on_any_text(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        // Fetch's "get, decode, and split" decodes isomorphically: every
+        // byte is a char.
+        let text: String = bytes.iter().map(|&byte| char::from(byte)).collect();
+        let links = parse_field_value(&text);
         let base = Url::parse("https://cdn.test/a/b").unwrap();
         let _ = service_worker_links(&links, &base);
-        if let Ok(value) = HeaderValue::from_bytes(&bytes) {
-            let _ = Link::decode(&mut std::iter::once(&value));
-        }
     }
 
     #[test]
     fn never_panics_on_link_shaped_text(
         text in proptest::string::string_regex("[<>;=,\" \t\\\\a-z/*é]{0,64}").unwrap()
     ) {
-        let links = parse_field_value(text.as_bytes());
+        let links = parse_field_value(&text);
         let base = Url::parse("https://cdn.test/").unwrap();
         let _ = service_worker_links(&links, &base);
     }
@@ -171,33 +168,8 @@ proptest! {
         escape_all in any::<bool>(),
     ) {
         let field_value = serialize(&links, &spacing, escape_all);
-        let parsed = parse_field_value(field_value.as_bytes());
+        let parsed = parse_field_value(&field_value);
         let wanted: Vec<LinkValue> = links.iter().map(expected).collect();
         prop_assert_eq!(parsed, wanted, "{}", field_value);
-    }
-
-    #[test]
-    fn splitting_into_several_header_values_changes_nothing(
-        links in proptest::collection::vec(generated_link(), 1..6),
-        split in any::<proptest::sample::Index>(),
-    ) {
-        let spacing = Spacing(vec![" "]);
-        let at = split.index(links.len());
-        let values: Vec<HeaderValue> = [&links[..at], &links[at..]]
-            .iter()
-            .filter(|part| !part.is_empty())
-            .map(|part| HeaderValue::from_str(&serialize(part, &spacing, false)).unwrap())
-            .collect();
-        let wanted: Vec<LinkValue> = links.iter().map(expected).collect();
-        prop_assert_eq!(parse_header_values(&values), wanted);
-    }
-
-    #[test]
-    fn typed_header_round_trips(links in proptest::collection::vec(generated_link(), 1..5)) {
-        let link: Link = links.iter().map(expected).collect();
-        let mut values = Vec::new();
-        link.encode(&mut values);
-        let decoded = Link::decode(&mut values.iter());
-        prop_assert_eq!(decoded.ok(), Some(link));
     }
 }

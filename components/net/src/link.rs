@@ -6,12 +6,13 @@
 //! a response's `Link: <sw.js>; rel="serviceworker"` header registers a
 //! service worker with no client (docs/feature.md §1).
 //!
-//! One `Link` parser in the engine: Servo already reads `Link` headers for
-//! preloads (`servo-script`'s `extract_links_from_headers`) with Fetch's
-//! "get, decode, and split" (`net_traits::fetch::headers`) and the
-//! `nom-rfc8288` crate. This module reads them the same way, with the same
-//! functions, so that a header means one thing to both paths; the core
-//! crate then applies the service worker rules to each link-value
+//! One `Link` parser in the engine: Servo's preload processing
+//! (`servo-script`'s `extract_links_from_headers`) reads `Link` headers with
+//! Fetch's "get, decode, and split" (`net_traits::fetch::headers`) and the
+//! `nom-rfc8288` crate. This module splits with the same function, and the
+//! core crate's `parse_field_value` reads each value with the same parser,
+//! so that a header means one thing to both paths; the core crate then
+//! applies the service worker rules to each link-value
 //! ([`foreign_fetch::link::ServiceWorkerLink::from_link_value`]).
 
 use foreign_fetch::link::{self, LinkValue, ServiceWorkerLink};
@@ -21,7 +22,6 @@ use log::{debug, warn};
 use net_traits::ServiceWorkerLinkRegistration;
 use net_traits::fetch::headers::get_decode_and_split_header_name;
 use net_traits::request::{Origin, Request};
-use nom_rfc8288::complete::link_lenient;
 use parking_lot::RwLock;
 use servo_base::generic_channel::GenericSender;
 use servo_url::ServoUrl;
@@ -43,23 +43,10 @@ pub fn link_values(headers: &HeaderMap) -> Vec<LinkValue> {
     let Some(values) = get_decode_and_split_header_name(LINK.as_str(), headers) else {
         return Vec::new();
     };
-    let mut links = Vec::new();
-    for value in values {
-        let Ok(parsed) = link_lenient(&value) else {
-            debug!(target: LOG_TARGET, "Ignoring a Link header value that does not parse: {value:?}");
-            continue;
-        };
-        for data in parsed.into_iter().flatten() {
-            let link = data
-                .params
-                .iter()
-                .fold(LinkValue::new(data.url), |link, param| {
-                    link.with_param(param.key, param.val.clone().unwrap_or_default())
-                });
-            links.push(link);
-        }
-    }
-    links
+    values
+        .iter()
+        .flat_map(|value| link::parse_field_value(value))
+        .collect()
 }
 
 /// The serviceworker links of a response to `request` whose URL is

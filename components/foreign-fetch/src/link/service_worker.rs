@@ -10,7 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::parse::LinkValue;
+use super::value::LinkValue;
 use crate::origin::Origin;
 
 /// The [link type](https://w3c.github.io/ServiceWorker/#link-type-serviceworker)
@@ -351,11 +351,11 @@ mod tests {
     }
 
     fn links(value: &str) -> Vec<ServiceWorkerLink> {
-        service_worker_links(&parse_field_value(value.as_bytes()), &context())
+        service_worker_links(&parse_field_value(value), &context())
     }
 
     fn one(value: &str) -> Result<ServiceWorkerLink, LinkIgnored> {
-        let parsed = parse_field_value(value.as_bytes());
+        let parsed = parse_field_value(value);
         assert_eq!(parsed.len(), 1, "{value}");
         ServiceWorkerLink::from_link_value(&parsed[0], &context())
     }
@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn first_parameter_wins() {
-        let link = one("</sw.js>; rel=serviceworker; scope=/a/; scope=/b/; workertype=module; workertype=nonsense")
+        let link = one(r#"</sw.js>; rel=serviceworker; scope="/a/"; scope="/b/"; workertype=module; workertype=nonsense"#)
             .unwrap();
         assert_eq!(link.scope.unwrap().path(), "/a/");
         assert_eq!(link.worker_type, WorkerType::Module);
@@ -526,7 +526,7 @@ mod tests {
     fn a_file_script_url_is_dropped_before_its_scope_is_resolved() {
         let header = "<file:///*/l:>; rel=serviceworker; scope=\"../../\\\"/..(*A*\"";
         let context = Url::parse("https://service.test/page").unwrap();
-        let links = crate::link::parse_field_value(header.as_bytes());
+        let links = crate::link::parse_field_value(header);
         assert_eq!(links.len(), 1);
         assert_eq!(
             ServiceWorkerLink::from_link_value(&links[0], &context),
