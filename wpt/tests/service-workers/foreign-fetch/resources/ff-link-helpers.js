@@ -69,7 +69,7 @@ function probe_once(t, origin, scope_path) {
 // registration has an activated worker, at most `timeout` ms: {found: true,
 // scope, scriptURL, state: "activated", updateViaCache} or {found: false,
 // error, last} (`last`: the last look).
-async function probe_registration(t, origin, scope_path, mode = "activated", timeout = 4500) {
+async function probe_registration(t, origin, scope_path, mode = "activated", timeout = 8000) {
   if (mode === "now") return probe_once(t, origin, scope_path);
   const end = performance.now() + timeout;
   let last = null;
