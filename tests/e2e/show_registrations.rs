@@ -71,6 +71,7 @@ fn the_list_shows_a_worker_installed_by_a_link_header() {
         Some(0),
         "the shell did not finish cleanly\n{run}"
     );
+    assert!(!run.stderr_contains("panicked"), "no panic\n{run}");
     run.assert_stdout_line("[page] log first network");
     // Precondition: the worker the Link header installed answers.
     run.assert_stdout_line("[page] log answered by the worker");
