@@ -26,10 +26,11 @@ use foreign_fetch::messages::{FetchId, ForeignFetchAnswer, ForeignFetchRequest};
 use foreign_fetch::origin::Origin;
 use foreign_fetch::outcome::NetworkErrorReason;
 use foreign_fetch::registry::{PartitionKey, RegistrationId, Registry};
+use foreign_fetch::request::RequestSnapshot;
 use log::{debug, warn};
 use net_traits::ResourceTimingType;
 use net_traits::ServiceWorkerManagerRequest;
-use net_traits::request::Request;
+use net_traits::request::{Request, RequestBody};
 use net_traits::response::Response;
 use parking_lot::RwLock;
 use servo_base::generic_channel::{GenericCallback, GenericSender};
@@ -38,6 +39,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 mod body;
 pub mod link;
+mod request_body;
 pub mod response;
 pub mod snapshot;
 
@@ -199,7 +201,7 @@ fn dispatch(
     sw_managers: &ServiceWorkerManagers,
     registry: &RwLock<Registry>,
     timeout: Option<Duration>,
-) -> Option<Dispatched> {
+) -> Option<Dispatch> {
     let url = request.current_url();
     // The cheapest test first: does any worker of the URL's origin take
     // foreign fetches at all? (A lookup in a hash map, no allocation but the
@@ -245,15 +247,6 @@ fn dispatch(
         );
         registration.id
     };
-    // The request body is not forwarded to the worker yet: such a request
-    // goes to the network, as if no worker wanted it.
-    if request.body.is_some() {
-        debug!(
-            target: LOG_TARGET,
-            "http fetch step 3.2: {url}: a request with a body is not sent to a foreign worker"
-        );
-        return None;
-    }
     let Some(manager) = sw_managers.read().get(&url.origin()).cloned() else {
         debug!(
             target: LOG_TARGET,
@@ -261,85 +254,153 @@ fn dispatch(
         );
         return None;
     };
-    // Steps 13-14: queue a task on the worker to fire the event; its answer
-    // (and a streamed body after it) comes back through `reply`, on
-    // whichever thread sends it, into the channel this fetch reads. Dropping
-    // `reply` (the worker died, the event was collected) closes the channel.
-    let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
-    let (sender, answers) = unbounded_channel();
-    let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
-        if let Ok(answer) = answer {
-            // The fetch may have stopped waiting (timeout, cancellation).
-            let _ = sender.send(answer);
-        }
-    }) {
-        Ok(reply) => reply,
-        Err(error) => {
-            warn!(target: LOG_TARGET, "http fetch step 3.2: {url}: no channel for the answer: {error:?}");
-            return Some(Dispatched::failed(
-                url,
-                request,
-                fetch_id,
-                registration_id,
-                manager,
-                timeout,
-            ));
-        },
-    };
-    let message = ServiceWorkerManagerRequest::ForeignFetch {
-        request: Box::new(ForeignFetchRequest {
-            fetch_id,
-            registration_id,
-            request: snapshot,
-            body: None,
-        }),
-        reply,
-    };
-    if manager.send(message).is_err() {
-        // The registration's manager is gone, and the registration with it.
-        debug!(
-            target: LOG_TARGET,
-            "http fetch step 3.2: {url}: the service worker manager is gone"
-        );
-        return None;
-    }
-    debug!(
-        target: LOG_TARGET,
-        "http fetch step 3.2: {url}: dispatched foreign fetch {}",
-        fetch_id.0
-    );
-    Some(Dispatched {
+    let event = Event {
         url,
         timing_type: request.timing_type(),
-        fetch_id,
         registration_id,
         manager,
-        answers,
+        snapshot,
         timeout,
-    })
+    };
+    match &request.body {
+        None => event.send(None).map(Dispatch::Sent),
+        // Step 14.3: the event's Request has the request's body; the
+        // worker gets a copy, and the request keeps its own stream for the
+        // network.
+        Some(body) if request_body::can_copy(body) => Some(Dispatch::AfterBody {
+            event: Box::new(event),
+            body: body.clone(),
+        }),
+        Some(_) => {
+            debug!(
+                target: LOG_TARGET,
+                "http fetch step 3.2: {}: a ReadableStream request body cannot be copied for a foreign worker",
+                event.url
+            );
+            None
+        },
+    }
 }
 
-impl Dispatched {
-    /// A dispatch that could not be sent: its answer is "the worker went
-    /// away" at once.
-    fn failed(
-        url: ServoUrl,
-        request: &Request,
-        fetch_id: FetchId,
-        registration_id: RegistrationId,
-        manager: GenericSender<ServiceWorkerManagerRequest>,
-        timeout: Option<Duration>,
-    ) -> Dispatched {
-        let (_, answers) = unbounded_channel();
-        Dispatched {
+/// A matched request on its way to the worker.
+enum Dispatch {
+    /// The event is sent; the answer is awaited.
+    Sent(Dispatched),
+    /// The event goes once the request body's copy is read.
+    AfterBody {
+        event: Box<Event>,
+        body: RequestBody,
+    },
+}
+
+impl Dispatch {
+    async fn answer(self) -> Option<Answered> {
+        let dispatched = match self {
+            Dispatch::Sent(dispatched) => dispatched,
+            Dispatch::AfterBody { event, body } => {
+                // Bounded by the event's time limit: servo-script never
+                // answers for a body it does not keep in memory.
+                let copy = match event.timeout {
+                    Some(timeout) => tokio::time::timeout(timeout, request_body::read_copy(&body))
+                        .await
+                        .ok()
+                        .flatten(),
+                    None => request_body::read_copy(&body).await,
+                };
+                let Some(copy) = copy else {
+                    debug!(
+                        target: LOG_TARGET,
+                        "http fetch step 3.2: {}: no copy of the request body for the foreign worker",
+                        event.url
+                    );
+                    return None;
+                };
+                event.send(Some(copy))?
+            },
+        };
+        dispatched.answer().await
+    }
+}
+
+/// Everything the `foreignfetch` event needs but the body.
+struct Event {
+    url: ServoUrl,
+    timing_type: ResourceTimingType,
+    registration_id: RegistrationId,
+    manager: GenericSender<ServiceWorkerManagerRequest>,
+    snapshot: RequestSnapshot,
+    timeout: Option<Duration>,
+}
+
+impl Event {
+    /// Steps 13-14: queue a task on the worker to fire the event; its answer
+    /// (and a streamed body after it) comes back through `reply`, on
+    /// whichever thread sends it, into the channel this fetch reads.
+    /// Dropping `reply` (the worker died, the event was collected) closes
+    /// the channel. `None` when the manager is gone (go on to the network).
+    fn send(self, body: Option<Vec<u8>>) -> Option<Dispatched> {
+        let Event {
             url,
-            timing_type: request.timing_type(),
+            timing_type,
+            registration_id,
+            manager,
+            snapshot,
+            timeout,
+        } = self;
+        let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
+        let (sender, answers) = unbounded_channel();
+        let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
+            if let Ok(answer) = answer {
+                // The fetch may have stopped waiting (timeout, cancellation).
+                let _ = sender.send(answer);
+            }
+        }) {
+            Ok(reply) => reply,
+            Err(error) => {
+                warn!(target: LOG_TARGET, "http fetch step 3.2: {url}: no channel for the answer: {error:?}");
+                let (_, answers) = unbounded_channel();
+                return Some(Dispatched {
+                    url,
+                    timing_type,
+                    fetch_id,
+                    registration_id,
+                    manager,
+                    answers,
+                    timeout,
+                });
+            },
+        };
+        let message = ServiceWorkerManagerRequest::ForeignFetch {
+            request: Box::new(ForeignFetchRequest {
+                fetch_id,
+                registration_id,
+                request: snapshot,
+                body,
+            }),
+            reply,
+        };
+        if manager.send(message).is_err() {
+            // The registration's manager is gone, and the registration with it.
+            debug!(
+                target: LOG_TARGET,
+                "http fetch step 3.2: {url}: the service worker manager is gone"
+            );
+            return None;
+        }
+        debug!(
+            target: LOG_TARGET,
+            "http fetch step 3.2: {url}: dispatched foreign fetch {}",
+            fetch_id.0
+        );
+        Some(Dispatched {
+            url,
+            timing_type,
             fetch_id,
             registration_id,
             manager,
             answers,
             timeout,
-        }
+        })
     }
 }
 
@@ -481,6 +542,40 @@ mod tests {
             .response;
         assert_eq!(response.response_type, ResponseType::Cors);
         assert_eq!(response.status.raw_code(), 200);
+    }
+
+    #[test]
+    fn a_request_body_goes_with_the_event_and_stays_for_the_network() {
+        let (managers, receiver) = managers();
+        answering(receiver, |request| {
+            assert_eq!(request.body.as_deref(), Some(&b"a=1&b=two"[..]));
+            Some(ForeignFetchAnswer::fall_back(request.fetch_id))
+        });
+        let mut request = snapshot::tests::cross_origin_fetch();
+        request.method = http::Method::POST;
+        request.body = Some(request_body::tests::script_body(
+            vec![b"a=1", b"&b=two"],
+            net_traits::request::BodyChunkResponse::Done,
+        ));
+        let registry = registry(WorkerState::Activated);
+        assert!(block_on(handle_foreign_fetch(&request, &managers, &registry)).is_none());
+        // The worker fell back: the network still has the request's stream.
+        assert!(request.body.unwrap().clone_stream().lock().is_some());
+    }
+
+    #[test]
+    fn a_request_body_with_no_copy_goes_to_the_network_unsent() {
+        let (managers, receiver) = managers();
+        let mut request = snapshot::tests::cross_origin_fetch();
+        request.method = http::Method::POST;
+        let body = request_body::tests::script_body(
+            vec![b"x"],
+            net_traits::request::BodyChunkResponse::Error,
+        );
+        request.body = Some(body);
+        let registry = registry(WorkerState::Activated);
+        assert!(block_on(handle_foreign_fetch(&request, &managers, &registry)).is_none());
+        assert!(receiver.try_recv().is_err(), "no event without the body");
     }
 
     #[test]

@@ -33,6 +33,28 @@ function install_service() {
   return service_setup;
 }
 
+// Registers resources/`script` for `scope` (relative to resources/) from a
+// frame on the service's origin, once per file and script; resolves with the
+// frame's report: {state, scope, report} or {error}. For a test file whose
+// service has a worker of its own.
+const other_services = new Map();
+function install_other_service(script, scope) {
+  if (!other_services.has(script)) {
+    other_services.set(script, new Promise(resolve => {
+      const frame = document.createElement("iframe");
+      window.addEventListener("message", function listener(e) {
+        if (e.source !== frame.contentWindow) return;
+        window.removeEventListener("message", listener);
+        resolve(e.data);
+      });
+      frame.src = SERVICE + RESOURCES + "service-frame.html?script=" + encodeURIComponent(script) +
+                  "&scope=" + encodeURIComponent(scope);
+      document.body.appendChild(frame);
+    }));
+  }
+  return other_services.get(script);
+}
+
 // The service's worker is activated and answers a matching request: the
 // precondition of every "not intercepted" subtest, so that none of them can
 // pass merely because foreign fetch is missing.
