@@ -59,10 +59,12 @@ pub fn answer_to_response(
     if parts.response_type == WorkerResponseType::Error {
         return Some(network_error(&NetworkErrorReason::ErrorResponse));
     }
-    // A CORS response with a status no HTTP response has (only possible
-    // from a misbehaving process) is a network error; an opaque filter
-    // hides the status anyway.
-    if filter == ResponseType::Cors && !(100..=599).contains(&parts.status) {
+    // A response with a status no HTTP response has (only possible from a
+    // misbehaving process) is a network error: main fetch reads the status
+    // of an opaque response's internal response (step 21, range statuses),
+    // and Servo's `HttpStatus::code()` panics on 0. An opaque-redirect
+    // response's status is never read.
+    if filter != ResponseType::OpaqueRedirect && !(100..=599).contains(&parts.status) {
         return Some(network_error(&NetworkErrorReason::Aborted));
     }
     let mut internal = internal_response(parts, url, timing_type);
@@ -233,8 +235,9 @@ mod tests {
         assert!(response.headers.is_empty());
     }
 
-    /// An opaque inner response (status 0) or a status no HTTP response can
-    /// have never panics.
+    /// An opaque inner response whose status was lost (0) or a status no
+    /// HTTP response can have is a network error, never a panic later in
+    /// main fetch.
     #[test]
     fn out_of_range_statuses_do_not_panic() {
         for status in [0, 99, 600, u16::MAX] {
@@ -246,7 +249,7 @@ mod tests {
                 Some(odd.clone()),
             )
             .unwrap();
-            assert_eq!(response.response_type, ResponseType::Opaque);
+            assert!(response.is_network_error());
             odd.response_type = WorkerResponseType::Default;
             let response = respond(
                 Outcome::CorsFiltered {

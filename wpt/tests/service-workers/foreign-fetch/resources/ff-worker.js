@@ -244,6 +244,16 @@ self.addEventListener("foreignfetch", event => {
                                {headers: {"Content-Type": "text/css"}}),
         origin: event.origin}));
     return;
+  case "opaque-script":
+  case "opaque-image":
+    // An opaque response from the network (ff-opaque.py on the page's
+    // origin allows no CORS), handed on as is: the page's no-cors element
+    // gets its internal response.
+    event.respondWith(fetch(new URL("/service-workers/foreign-fetch/resources/ff-opaque.py?kind=" +
+                                    mode.slice("opaque-".length), event.origin),
+                            {mode: "no-cors"})
+        .then(response => ({response})));
+    return;
   case "html":
     event.respondWith(Promise.resolve({
         response: new Response('<script>parent.postMessage("from-worker", "*")</' + 'script>',
