@@ -23,10 +23,20 @@ patched one, once dispatch works):
   concurrent-1000   1,000 intercepted fetches at once; each answer must
                     echo its own request's number (none lost, none crossed)
 
+and, in a frame controlled by the page origin's own service worker (Handle
+Fetch; the patched shell only):
+
+  fe-synthetic      answered by the fetch event: respondWith(new
+                    Response(same 64 bytes))
+  fe-none           a fetch handler that does not call respondWith(): the
+                    network answers (the cost of being controlled)
+
 Prints, for each scenario, the time per fetch (min / median / max over the
 runs) in both shells, the patched/unpatched ratio of each run (min / median
 / max), the foreign fetch scenarios as ratios to the same run's
-cross-origin network fetches, and the concurrent batch's time and check.
+cross-origin network fetches, the concurrent batch's time and check, and
+the controlled frame's scenarios as ratios to the same run's same-origin
+network fetches of the uncontrolled page.
 Standard library only; loopback only; every run bounded by --timeout.
 """
 import argparse
@@ -83,6 +93,22 @@ async function concurrent() {
   } else {
     console.log(`bench note no foreign fetch worker: ${foreign}`);
   }
+  // The page origin's own worker for /ctl/, and a frame it controls.
+  const controlled = await new Promise(resolve => {
+    addEventListener("message", function listener(e) {
+      if (!e.data || e.data.ctl === undefined) return;
+      removeEventListener("message", listener);
+      resolve(e.data.ctl);
+    });
+    const frame = document.createElement("iframe");
+    frame.src = "/ctl-register.html";
+    document.body.appendChild(frame);
+  });
+  if (typeof controlled === "object") {
+    for (const [name, ms] of Object.entries(controlled)) console.log(`bench ${name} ${ms}`);
+  } else {
+    console.log(`bench note no controlled frame: ${controlled}`);
+  }
   console.log("servo-ff:done");
 })().catch(e => { console.log(`bench error ${e}`); console.log("servo-ff:done"); });
 </script>
@@ -117,6 +143,67 @@ function activated(registration) {
 </script>
 """
 
+CTL_REGISTER = """<!doctype html>
+<script>
+// Registers the page origin's worker for /ctl/ and, once it is activated,
+// navigates this frame into its scope: the new document is controlled.
+(async () => {
+  try {
+    const registration = await navigator.serviceWorker.register("/ctl-sw.js", { scope: "/ctl/" });
+    const worker = registration.installing || registration.waiting || registration.active;
+    if (worker.state !== "activated") {
+      await new Promise((resolve, reject) => {
+        setTimeout(() => reject(new Error("the worker did not activate")), 5000);
+        worker.addEventListener("statechange", () => {
+          if (worker.state === "activated") resolve();
+        });
+      });
+    }
+    location.href = "/ctl/page.html";
+  } catch (e) {
+    parent.postMessage({ctl: String(e)}, "*");
+  }
+})();
+</script>
+"""
+
+CTL_PAGE = """<!doctype html>
+<script>
+const N = %(n)d;
+async function time(url) {
+  await (await fetch(url + "?warm")).text();
+  const start = performance.now();
+  for (let i = 0; i < N; i++) await (await fetch(`${url}?${i}`)).text();
+  return (performance.now() - start) / N;
+}
+(async () => {
+  if (!navigator.serviceWorker.controller) {
+    parent.postMessage({ctl: "the frame is not controlled"}, "*");
+    return;
+  }
+  const probe = await (await fetch("/ctl/synthetic/r?probe")).text();
+  if (probe !== "y".repeat(64)) {
+    parent.postMessage({ctl: "the fetch event did not answer"}, "*");
+    return;
+  }
+  parent.postMessage({ctl: {
+    "fe-synthetic": await time("/ctl/synthetic/r"),
+    "fe-none": await time("/ctl/none/r"),
+  }}, "*");
+})().catch(e => parent.postMessage({ctl: String(e)}, "*"));
+</script>
+"""
+
+# The page origin's own worker (Handle Fetch). Its answer ("y" x 64) differs
+# from the network's ("x" x 64), so the probe tells them apart.
+CTL_WORKER = """self.addEventListener("install", () => self.skipWaiting());
+const BODY = "y".repeat(64);
+self.addEventListener("fetch", event => {
+  if (new URL(event.request.url).pathname.startsWith("/ctl/synthetic/"))
+    event.respondWith(new Response(BODY, {headers: {"Content-Type": "text/plain"}}));
+});
+"""
+
 FF_WORKER = """// The service's foreign fetch worker (benchmark).
 self.addEventListener("install", event => {
   event.registerForeignFetch({scopes: [self.registration.scope], origins: ["*"]});
@@ -141,6 +228,7 @@ self.addEventListener("foreignfetch", event => {
 
 NON_MATCHING = ["same-origin", "cross-origin", "cross-origin-sw"]
 FOREIGN = ["ff-synthetic", "ff-passthrough"]
+CONTROLLED = ["fe-synthetic", "fe-none"]
 
 
 def handler_for(n, concurrent):
@@ -155,7 +243,14 @@ def handler_for(n, concurrent):
                 body, kind = b"// an empty service worker\n", "text/javascript"
             elif path == "/ff-sw.js":
                 body, kind = FF_WORKER.encode(), "text/javascript"
-            elif path in ("/r", "/scope/r", "/ff/passthrough/r", "/ff/synthetic/r"):
+            elif path == "/ctl-register.html":
+                body, kind = CTL_REGISTER.encode(), "text/html"
+            elif path == "/ctl/page.html":
+                body, kind = (CTL_PAGE % {"n": n}).encode(), "text/html"
+            elif path == "/ctl-sw.js":
+                body, kind = CTL_WORKER.encode(), "text/javascript"
+            elif path in ("/r", "/scope/r", "/ff/passthrough/r", "/ff/synthetic/r",
+                          "/ctl/none/r", "/ctl/synthetic/r"):
                 body, kind = b"x" * 64, "text/plain"
             else:
                 self.send_error(404)
@@ -186,7 +281,7 @@ def run_once(shell, url, hosts, timeout):
         if not match:
             continue
         name, value = match.groups()
-        if name in NON_MATCHING + FOREIGN:
+        if name in NON_MATCHING + FOREIGN + CONTROLLED:
             results[name] = float(value)
         elif name.startswith("concurrent-"):
             ms, wrong = value.split()
@@ -260,6 +355,19 @@ def main():
         notes = sorted({n for r in patched for n in r[2]})
         print()
         print("No foreign fetch scenarios: %s" % ("; ".join(notes) or "the worker did not answer"))
+
+    if all(set(CONTROLLED) <= set(r[0]) for r in patched):
+        print()
+        print("A frame controlled by the page origin's own worker, patched shell "
+              "(ratio to the same run's same-origin network fetch of the uncontrolled page):")
+        for scenario in CONTROLLED:
+            times = [r[0][scenario] for r in patched]
+            ratios = [r[0][scenario] / r[0]["same-origin"] for r in patched]
+            print("%-16s  %-24s  %s" % (scenario, spread(times), spread(ratios, "%.3fx")))
+    else:
+        notes = sorted({n for r in patched for n in r[2] if "controlled" in n or "fetch event" in n})
+        print()
+        print("No controlled-frame scenarios: %s" % ("; ".join(notes) or "no answer from the frame"))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,16 @@
 //! keeps net's copy equal to its own with [`messages::RegistryUpdate`]s, which
 //! net applies with [`registry::Registry::apply`].
 //!
+//! **Net, in HTTP fetch step 3.1** ([Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch),
+//! the request's own service worker): [`handle_fetch::route`]`(&RequestSnapshot) -> Route`
+//! (navigation, subresource, or skip), then for a navigation
+//! [`handle_fetch::navigation_registration`] and
+//! [`registry::Registry::set_controller`], for a subresource
+//! [`registry::Registry::controller`] (after the cheap
+//! [`registry::Registry::has_controlled_clients`]); send a
+//! [`messages::FetchEventRequest`] if the active worker handles `fetch`.
+//! Script, after the `FetchEvent`: [`outcome::handle_fetch`]`(&EventResult, &RequestSnapshot) -> Outcome`.
+//!
 //! **Time limits**: [`timeout::from_seconds`] (Servo's
 //! `dom_serviceworker_timeout_seconds`) bounds each `foreignfetch` event.
 //!
@@ -57,6 +67,7 @@
 #![deny(missing_docs)]
 
 pub mod eligibility;
+pub mod handle_fetch;
 pub mod link;
 pub mod messages;
 pub mod options;

@@ -21,6 +21,10 @@ use crate::request::RequestSnapshot;
 /// Every registration is sent, also one whose active worker has no foreign
 /// fetch scopes: a longer registration scope hides a shorter one.
 #[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one message per registration change, moved once; a box would change the patches' constructors"
+)]
 pub enum RegistryUpdate {
     /// Set Registration, or the registration's active worker (its
     /// configuration or its state) changed.
@@ -66,6 +70,29 @@ impl ForeignFetchRequest {
     pub fn event_origin(&self) -> String {
         self.request.origin.unicode_serialization()
     }
+}
+
+/// Net → script: dispatch a `fetch` event for this request at the active
+/// worker of the registration that controls the request's client
+/// ([Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch)). The
+/// answer is a [`ForeignFetchAnswer`], as for a `foreignfetch` event.
+#[derive(Clone, Debug, Deserialize, PartialEq, Serialize)]
+pub struct FetchEventRequest {
+    /// Which fetch this is.
+    pub fetch_id: FetchId,
+    /// The registration whose active worker gets the event.
+    pub registration_id: RegistrationId,
+    /// The request; `FetchEvent.request` is built from it (immutable
+    /// headers).
+    pub request: RequestSnapshot,
+    /// The request body, if any (POST).
+    pub body: Option<Vec<u8>>,
+    /// `FetchEvent.clientId`: the id of the request's client ("" for a
+    /// navigation).
+    pub client_id: String,
+    /// `FetchEvent.resultingClientId`: the id of the client a navigation
+    /// creates ("" for a subresource request).
+    pub resulting_client_id: String,
 }
 
 /// The parts of the worker's response that travel back to net.
@@ -302,6 +329,25 @@ mod tests {
 
         request_sender.send(request()).unwrap();
         assert_eq!(request_receiver.recv().unwrap(), request());
+
+        let (fetch_sender, fetch_receiver) =
+            ipc_channel::ipc::channel::<FetchEventRequest>().unwrap();
+        let ForeignFetchRequest {
+            fetch_id,
+            registration_id,
+            request,
+            body,
+        } = request();
+        let fetch = FetchEventRequest {
+            fetch_id,
+            registration_id,
+            request,
+            body,
+            client_id: "00000000-0000-4000-8000-000200000003".to_owned(),
+            resulting_client_id: String::new(),
+        };
+        fetch_sender.send(fetch.clone()).unwrap();
+        assert_eq!(fetch_receiver.recv().unwrap(), fetch);
 
         for answer in [
             answer(),

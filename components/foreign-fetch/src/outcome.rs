@@ -6,7 +6,8 @@
 //! and the end of §4): [`handle_foreign_fetch`] applies the steps of Handle
 //! Foreign Fetch that read the event, [`check_worker_response`] the checks
 //! Fetch's HTTP fetch applies to any response a service worker provides, and
-//! [`decide`] both.
+//! [`decide`] both. [`handle_fetch`] does the same for a `fetch` event
+//! ([Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch)).
 
 use std::fmt;
 
@@ -50,7 +51,8 @@ pub struct WorkerResponse {
     pub url_list_len: usize,
 }
 
-/// How the `respondWith(r)` call of a `ForeignFetchEvent` ended (docs/feature.md §3).
+/// How the `respondWith(r)` call of a `ForeignFetchEvent` (or a
+/// `FetchEvent`) ended (docs/feature.md §3).
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub enum RespondWith {
     /// `respondWith` was not called while the event was dispatched.
@@ -58,18 +60,21 @@ pub enum RespondWith {
     /// `r` rejected.
     Rejected,
     /// `r` resolved with something that is not a `ForeignFetchResponse`
-    /// (e.g. a bare `Response`, or `{response: null}`).
+    /// (e.g. a bare `Response`, or `{response: null}`); for a `FetchEvent`,
+    /// with something that is not a `Response`.
     NotAForeignFetchResponse,
     /// `r` resolved with a `ForeignFetchResponse` whose `response` body was
     /// disturbed or locked.
     BodyUnusable,
     /// The worker was terminated (or the task discarded) before `r` settled.
     Aborted,
-    /// `r` resolved with a usable `ForeignFetchResponse`.
+    /// `r` resolved with a usable `ForeignFetchResponse` (for a
+    /// `FetchEvent`, a usable `Response`; `origin` and `headers` are then
+    /// empty and ignored).
     Responded(WorkerResponse),
 }
 
-/// The end state of a dispatched `ForeignFetchEvent`.
+/// The end state of a dispatched `ForeignFetchEvent` or `FetchEvent`.
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub struct EventResult {
     /// What `respondWith` produced.
@@ -88,6 +93,9 @@ pub enum NetworkErrorReason {
     /// The `respondWith` promise resolved with something that is not a
     /// `ForeignFetchResponse`.
     NotAForeignFetchResponse,
+    /// The `respondWith` promise of a `fetch` event resolved with something
+    /// that is not a `Response`.
+    NotAResponse,
     /// The response's body was disturbed or locked.
     BodyUnusable,
     /// The worker went away before answering.
@@ -120,7 +128,7 @@ impl fmt::Display for NetworkErrorReason {
             NetworkErrorReason::Canceled => {
                 write!(
                     formatter,
-                    "the foreignfetch event was canceled without respondWith()"
+                    "the event was canceled (preventDefault()) without respondWith()"
                 )
             },
             NetworkErrorReason::RespondWithRejected => {
@@ -130,14 +138,14 @@ impl fmt::Display for NetworkErrorReason {
                 formatter,
                 "respondWith() must resolve with {{response: <a Response>, ...}}"
             ),
+            NetworkErrorReason::NotAResponse => {
+                write!(formatter, "respondWith() must resolve with a Response")
+            },
             NetworkErrorReason::BodyUnusable => {
                 write!(formatter, "the response's body was already used or locked")
             },
             NetworkErrorReason::Aborted => {
-                write!(
-                    formatter,
-                    "the foreign fetch worker stopped before it answered"
-                )
+                write!(formatter, "the service worker stopped before it answered")
             },
             NetworkErrorReason::HeadersWithoutOrigin => write!(
                 formatter,
@@ -362,6 +370,59 @@ pub fn check_worker_response(
         return Err(NetworkErrorReason::RedirectedForNonFollowRequest);
     }
     Ok(())
+}
+
+/// The steps of [Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch)
+/// that follow the dispatch of the `fetch` event, for the event's end state
+/// `event` and the `request` it was dispatched for, then the checks of
+/// [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch) step 3.3
+/// on the response ([`check_worker_response`]): the outcome HTTP fetch acts
+/// on.
+///
+/// A response is passed on as the worker gave it
+/// ([`Outcome::PassThrough`] with its type): Handle Fetch filters nothing
+/// (the filters of a foreign worker's answer do not apply).
+pub fn handle_fetch(event: &EventResult, request: &RequestSnapshot) -> Outcome {
+    let response = match &event.respond_with {
+        // "If respondWithEntered is false, then:"
+        RespondWith::NotCalled => {
+            // "If eventCanceled is true, then: ... Return a network error."
+            // "... Return null."
+            return if event.canceled {
+                Outcome::NetworkError(NetworkErrorReason::Canceled)
+            } else {
+                Outcome::FallBackToNetwork
+            };
+        },
+        // "If handleFetchFailed is true, then: ... Return a network error."
+        // (respondWith(r): "Upon rejection of r: ... Set event's
+        // respond-with error flag"; "If response is not a Response object,
+        // then set the respond-with error flag"; "If response's body is
+        // disturbed or locked, then set the respond-with error flag"; "If
+        // task is discarded, set handleFetchFailed to true".)
+        RespondWith::Rejected => {
+            return Outcome::NetworkError(NetworkErrorReason::RespondWithRejected);
+        },
+        RespondWith::NotAForeignFetchResponse => {
+            return Outcome::NetworkError(NetworkErrorReason::NotAResponse);
+        },
+        RespondWith::BodyUnusable => {
+            return Outcome::NetworkError(NetworkErrorReason::BodyUnusable);
+        },
+        RespondWith::Aborted => return Outcome::NetworkError(NetworkErrorReason::Aborted),
+        // "Return response." (The event's potential response, as the
+        // worker's `Response` has it; `origin` and `headers` are foreign
+        // fetch's.)
+        RespondWith::Responded(response) => response,
+    };
+    // HTTP fetch step 3.3: "If one of the following is true, then return a
+    // network error: response's type is "error"; ..."
+    if let Err(reason) =
+        check_worker_response(response.response_type, response.url_list_len, request)
+    {
+        return Outcome::NetworkError(reason);
+    }
+    Outcome::PassThrough(response.response_type)
 }
 
 /// [`handle_foreign_fetch`], then [`check_worker_response`] on the response it
@@ -698,6 +759,175 @@ mod tests {
             decide(&event, &request),
             Outcome::NetworkError(NetworkErrorReason::RedirectedForNonFollowRequest)
         );
+    }
+
+    fn fetch_event(respond_with: RespondWith, canceled: bool) -> EventResult {
+        EventResult {
+            respond_with,
+            canceled,
+        }
+    }
+
+    #[test]
+    fn fetch_event_without_respond_with() {
+        let request = request(RequestMode::Cors);
+        assert_eq!(
+            handle_fetch(&fetch_event(RespondWith::NotCalled, false), &request),
+            Outcome::FallBackToNetwork
+        );
+        assert_eq!(
+            handle_fetch(&fetch_event(RespondWith::NotCalled, true), &request),
+            Outcome::NetworkError(NetworkErrorReason::Canceled)
+        );
+    }
+
+    #[test]
+    fn fetch_event_failed_respond_with() {
+        for (respond_with, reason) in [
+            (
+                RespondWith::Rejected,
+                NetworkErrorReason::RespondWithRejected,
+            ),
+            (
+                RespondWith::NotAForeignFetchResponse,
+                NetworkErrorReason::NotAResponse,
+            ),
+            (RespondWith::BodyUnusable, NetworkErrorReason::BodyUnusable),
+            (RespondWith::Aborted, NetworkErrorReason::Aborted),
+        ] {
+            for canceled in [false, true] {
+                assert_eq!(
+                    handle_fetch(
+                        &fetch_event(respond_with.clone(), canceled),
+                        &request(RequestMode::Cors)
+                    ),
+                    Outcome::NetworkError(reason.clone())
+                );
+            }
+        }
+    }
+
+    /// The worker's response goes through unfiltered, whatever the
+    /// request's tainting; `origin` and `headers` (foreign fetch's) are
+    /// ignored.
+    #[test]
+    fn fetch_event_responses_pass_through() {
+        for response_type in [
+            ResponseType::Default,
+            ResponseType::Basic,
+            ResponseType::Cors,
+        ] {
+            for mode in [
+                RequestMode::Cors,
+                RequestMode::NoCors,
+                RequestMode::Navigate,
+            ] {
+                let event = responded(WorkerResponse {
+                    response_type,
+                    headers: vec!["X-A".to_owned()],
+                    ..basic()
+                });
+                assert_eq!(
+                    handle_fetch(&event, &request(mode)),
+                    Outcome::PassThrough(response_type),
+                    "{response_type:?} for {mode:?}"
+                );
+            }
+        }
+        let mut canceled = responded(basic());
+        canceled.canceled = true;
+        assert_eq!(
+            handle_fetch(&canceled, &request(RequestMode::Cors)),
+            Outcome::PassThrough(ResponseType::Basic)
+        );
+        let opaque = responded(WorkerResponse {
+            response_type: ResponseType::Opaque,
+            origin: Some("https://elsewhere.test".to_owned()),
+            ..basic()
+        });
+        assert_eq!(
+            handle_fetch(&opaque, &request(RequestMode::NoCors)),
+            Outcome::PassThrough(ResponseType::Opaque)
+        );
+        let mut manual = request(RequestMode::Navigate);
+        manual.redirect_mode = RedirectMode::Manual;
+        let redirect = responded(WorkerResponse {
+            response_type: ResponseType::OpaqueRedirect,
+            ..basic()
+        });
+        assert_eq!(
+            handle_fetch(&redirect, &manual),
+            Outcome::PassThrough(ResponseType::OpaqueRedirect)
+        );
+    }
+
+    /// Fetch's checks on a worker's response (HTTP fetch step 3.3).
+    #[test]
+    fn fetch_event_responses_are_checked() {
+        let error = responded(WorkerResponse {
+            response_type: ResponseType::Error,
+            url_list_len: 0,
+            ..WorkerResponse::default()
+        });
+        assert_eq!(
+            handle_fetch(&error, &request(RequestMode::NoCors)),
+            Outcome::NetworkError(NetworkErrorReason::ErrorResponse)
+        );
+        let opaque = responded(WorkerResponse {
+            response_type: ResponseType::Opaque,
+            ..basic()
+        });
+        for mode in [
+            RequestMode::Cors,
+            RequestMode::SameOrigin,
+            RequestMode::Navigate,
+        ] {
+            assert_eq!(
+                handle_fetch(&opaque, &request(mode)),
+                Outcome::NetworkError(NetworkErrorReason::OpaqueForNonNoCorsRequest),
+                "{mode:?}"
+            );
+        }
+        let cors = responded(WorkerResponse {
+            response_type: ResponseType::Cors,
+            ..basic()
+        });
+        assert_eq!(
+            handle_fetch(&cors, &request(RequestMode::SameOrigin)),
+            Outcome::NetworkError(NetworkErrorReason::CorsForSameOriginRequest)
+        );
+        let redirect = responded(WorkerResponse {
+            response_type: ResponseType::OpaqueRedirect,
+            ..basic()
+        });
+        assert_eq!(
+            handle_fetch(&redirect, &request(RequestMode::Navigate)),
+            Outcome::NetworkError(NetworkErrorReason::OpaqueRedirectForNonManualRequest)
+        );
+        let redirected = responded(WorkerResponse {
+            url_list_len: 2,
+            ..basic()
+        });
+        let mut manual = request(RequestMode::Navigate);
+        manual.redirect_mode = RedirectMode::Manual;
+        assert_eq!(
+            handle_fetch(&redirected, &manual),
+            Outcome::NetworkError(NetworkErrorReason::RedirectedForNonFollowRequest)
+        );
+        assert_eq!(
+            handle_fetch(&redirected, &request(RequestMode::Cors)),
+            Outcome::PassThrough(ResponseType::Basic)
+        );
+    }
+
+    #[test]
+    fn reasons_name_no_event_type() {
+        assert_eq!(
+            NetworkErrorReason::NotAResponse.to_string(),
+            "respondWith() must resolve with a Response"
+        );
+        assert!(!NetworkErrorReason::Canceled.to_string().contains("foreign"));
+        assert!(!NetworkErrorReason::Aborted.to_string().contains("foreign"));
     }
 
     /// The 16 cases of the removed WPT

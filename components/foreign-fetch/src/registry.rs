@@ -11,6 +11,11 @@
 //! share long prefixes) instead of the spec's scan over every scope.
 //! [`lookup_linear`] is that scan, kept as the reference the tests and the
 //! benchmark compare against.
+//!
+//! The registry also remembers which registration controls each client
+//! ([Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch): a
+//! navigation sets its reserved client's active service worker, a
+//! subresource request is offered to its client's), by [`ClientKey`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -44,6 +49,12 @@ pub enum PartitionKey {
 /// registrations, e.g. the service worker manager).
 #[derive(Clone, Copy, Debug, Deserialize, Eq, Hash, Ord, PartialEq, PartialOrd, Serialize)]
 pub struct RegistrationId(pub u64);
+
+/// Identifies a [service worker client](https://w3c.github.io/ServiceWorker/#dfn-service-worker-client)
+/// across processes: the engine's id of the document (its pipeline), as a
+/// number (see `foreign_fetch_net::client_key`). A document's dedicated and
+/// shared workers fetch with their owner's key.
+pub type ClientKey = u64;
 
 /// The [state](https://w3c.github.io/ServiceWorker/#dfn-state) of the worker
 /// whose foreign fetch configuration a registration holds.
@@ -89,6 +100,36 @@ pub struct ForeignFetchRegistration {
     pub origins: AllowedOrigins,
     /// The state of that worker.
     pub state: WorkerState,
+    /// Who the active worker is, for [Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch)
+    /// and a controlled client's `navigator.serviceWorker.controller`
+    /// (`None` until the manager says).
+    #[serde(default)]
+    pub active_worker: Option<ActiveWorker>,
+}
+
+/// A registration's active worker, as Handle Fetch needs it.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct ActiveWorker {
+    /// The engine's id of the worker, as a number (servo-script's
+    /// `ServiceWorkerId`, see `foreign_fetch_net::worker_key`).
+    pub key: u64,
+    /// The worker's script URL.
+    pub script_url: Url,
+    /// Whether the worker's [set of event types to handle](https://w3c.github.io/ServiceWorker/#dfn-set-of-event-types-to-handle)
+    /// contains `fetch`: if not, Handle Fetch sends it nothing.
+    pub handles_fetch: bool,
+}
+
+/// The service worker that controls a client: what a navigation's response
+/// tells the document it creates (`navigator.serviceWorker.controller`).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct Controller {
+    /// The registration.
+    pub registration_id: RegistrationId,
+    /// The registration's scope URL.
+    pub scope: Url,
+    /// Its active worker.
+    pub worker: ActiveWorker,
 }
 
 impl ForeignFetchRegistration {
@@ -107,6 +148,7 @@ impl ForeignFetchRegistration {
             foreign_scopes: config.scopes,
             origins: config.origins,
             state,
+            active_worker: None,
         }
     }
 
@@ -126,12 +168,41 @@ impl ForeignFetchRegistration {
             foreign_scopes: Vec::new(),
             origins: AllowedOrigins::Any,
             state,
+            active_worker: None,
         }
+    }
+
+    /// The registration with `worker` as its active worker (the manager
+    /// says who it is once it runs).
+    pub fn with_active_worker(mut self, worker: ActiveWorker) -> ForeignFetchRegistration {
+        self.active_worker = Some(worker);
+        self
     }
 
     /// Whether the worker registered foreign fetch scopes at all.
     pub fn has_foreign_fetch(&self) -> bool {
         !self.foreign_scopes.is_empty()
+    }
+
+    /// The registration's [active worker](https://w3c.github.io/ServiceWorker/#dfn-active-worker),
+    /// if there is one: the worker is known and its state is "activating"
+    /// or "activated".
+    pub fn active(&self) -> Option<&ActiveWorker> {
+        self.active_worker
+            .as_ref()
+            .filter(|_| self.state.is_active())
+    }
+
+    /// The service worker a client this registration controls has as its
+    /// [active service worker](https://w3c.github.io/ServiceWorker/#environment-settings-object-active-service-worker):
+    /// `None` when the registration has no active worker.
+    pub fn controller_info(&self) -> Option<Controller> {
+        let worker = self.active()?;
+        Some(Controller {
+            registration_id: self.id,
+            scope: self.scope.clone(),
+            worker: worker.clone(),
+        })
     }
 
     /// The steps of Handle Foreign Fetch that follow the match, for the
@@ -232,10 +303,14 @@ fn floor_char_boundary(s: &str, mut index: usize) -> &str {
     &s[..index]
 }
 
-/// All foreign fetch registrations, by partition.
+/// All registrations, by partition, and the clients they control.
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
     partitions: HashMap<PartitionKey, Partition>,
+    /// Where each registration is: its partition and scope key.
+    by_id: HashMap<RegistrationId, (PartitionKey, String)>,
+    /// The registration whose active worker controls each client.
+    controllers: HashMap<ClientKey, RegistrationId>,
 }
 
 impl Registry {
@@ -246,31 +321,76 @@ impl Registry {
 
     /// Adds `registration` to the partition `key`, replacing (and returning)
     /// the registration with the same scope, if any.
+    ///
+    /// A replaced registration with another id is gone: the clients it
+    /// controlled are no longer controlled.
     pub fn insert(
         &mut self,
         key: PartitionKey,
         registration: ForeignFetchRegistration,
     ) -> Option<ForeignFetchRegistration> {
-        let partition = self.partitions.entry(key).or_default();
+        let scope = scope_key(&registration.scope).to_owned();
+        let id = registration.id;
+        let partition = self.partitions.entry(key.clone()).or_default();
         partition.count_foreign(&registration, 1);
-        let previous = partition
-            .by_scope
-            .insert(scope_key(&registration.scope).to_owned(), registration);
+        let previous = partition.by_scope.insert(scope.clone(), registration);
         if let Some(previous) = &previous {
             partition.count_foreign(previous, -1);
         }
+        let location = (key, scope);
+        if let Some(previous) = &previous
+            && previous.id != id
+            && self.unindex(previous.id, &location)
+        {
+            self.forget_clients(previous.id);
+        }
+        self.by_id.insert(id, location);
         previous
     }
 
-    /// Removes the registration for `scope` from the partition `key`.
+    /// Removes the registration for `scope` from the partition `key`; the
+    /// clients it controlled are no longer controlled.
+    ///
+    /// (The spec keeps a client controlled by an unregistered registration
+    /// until the client goes away; the manager forgets the registration at
+    /// once, so its clients fall back to the network.)
     pub fn remove(&mut self, key: &PartitionKey, scope: &Url) -> Option<ForeignFetchRegistration> {
+        let removed = self.take(key, scope)?;
+        if !self.by_id.contains_key(&removed.id) {
+            self.forget_clients(removed.id);
+        }
+        Some(removed)
+    }
+
+    /// Removes the registration for `scope` from the partition `key`, and
+    /// from the index by id, but not from the controllers of its clients.
+    fn take(&mut self, key: &PartitionKey, scope: &Url) -> Option<ForeignFetchRegistration> {
         let partition = self.partitions.get_mut(key)?;
-        let removed = partition.by_scope.remove(scope_key(scope))?;
+        let scope = scope_key(scope);
+        let (scope, removed) = partition.by_scope.remove_entry(scope)?;
         partition.count_foreign(&removed, -1);
         if partition.by_scope.is_empty() {
             self.partitions.remove(key);
         }
+        self.unindex(removed.id, &(key.clone(), scope));
         Some(removed)
+    }
+
+    /// Forgets where the registration `id` is if it is at `location` (a
+    /// registration that moved to another scope stays known). Returns
+    /// whether it did.
+    fn unindex(&mut self, id: RegistrationId, location: &(PartitionKey, String)) -> bool {
+        if self.by_id.get(&id) != Some(location) {
+            return false;
+        }
+        self.by_id.remove(&id);
+        true
+    }
+
+    /// The clients the registration `id` controlled are no longer
+    /// controlled (it is gone).
+    fn forget_clients(&mut self, id: RegistrationId) {
+        self.controllers.retain(|_, controller| *controller != id);
     }
 
     /// The registration for exactly `scope` (Get Registration).
@@ -301,7 +421,8 @@ impl Registry {
         scope: &Url,
         config: ForeignFetchConfig,
     ) -> bool {
-        let Some(mut registration) = self.remove(key, scope) else {
+        // Not `remove`: the registration stays, and so do its clients.
+        let Some(mut registration) = self.take(key, scope) else {
             return false;
         };
         registration.foreign_scopes = config.scopes;
@@ -388,6 +509,42 @@ impl Registry {
         registration
             .serves(request_url.as_str(), request_origin)
             .then_some(registration)
+    }
+
+    /// The registration with id `id`, in whichever partition.
+    pub fn registration(&self, id: RegistrationId) -> Option<&ForeignFetchRegistration> {
+        let (key, scope) = self.by_id.get(&id)?;
+        self.partitions.get(key)?.by_scope.get(scope)
+    }
+
+    /// Records that the registration `registration` controls `client` (its
+    /// active worker is the client's [active service worker](https://w3c.github.io/ServiceWorker/#environment-settings-object-active-service-worker)),
+    /// or, with `None` or the id of no registration, that nothing does.
+    pub fn set_controller(&mut self, client: ClientKey, registration: Option<RegistrationId>) {
+        match registration {
+            Some(id) if self.by_id.contains_key(&id) => {
+                self.controllers.insert(client, id);
+            },
+            _ => {
+                self.controllers.remove(&client);
+            },
+        }
+    }
+
+    /// The registration that controls `client`, if it still has an active
+    /// worker (Handle Fetch for a subresource request: "If client's active
+    /// service worker is non-null, set registration to client's active
+    /// service worker's containing service worker registration").
+    pub fn controller(&self, client: ClientKey) -> Option<&ForeignFetchRegistration> {
+        let id = self.controllers.get(&client)?;
+        self.registration(*id)
+            .filter(|registration| registration.active().is_some())
+    }
+
+    /// A cheap pre-check before anything else for a subresource request:
+    /// whether any client is controlled at all.
+    pub fn has_controlled_clients(&self) -> bool {
+        !self.controllers.is_empty()
     }
 }
 
@@ -799,6 +956,184 @@ mod tests {
         assert!(registry.remove(&key, &url("https://cdn.test/")).is_some());
         assert!(registry.is_empty());
         assert!(registry.remove(&key, &url("https://cdn.test/")).is_none());
+    }
+
+    fn worker(key: u64, handles_fetch: bool) -> ActiveWorker {
+        ActiveWorker {
+            key,
+            script_url: url("https://app.test/sw.js"),
+            handles_fetch,
+        }
+    }
+
+    fn controlling(id: u64, scope: &str, state: WorkerState) -> ForeignFetchRegistration {
+        ForeignFetchRegistration::without_foreign_fetch(RegistrationId(id), url(scope), state)
+            .with_active_worker(worker(id * 10, true))
+    }
+
+    #[test]
+    fn active_worker_and_controller_info() {
+        let registration = controlling(1, "https://app.test/", WorkerState::Activated);
+        assert_eq!(registration.active(), Some(&worker(10, true)));
+        assert_eq!(
+            registration.controller_info(),
+            Some(Controller {
+                registration_id: RegistrationId(1),
+                scope: url("https://app.test/"),
+                worker: worker(10, true),
+            })
+        );
+        for state in [
+            WorkerState::Installing,
+            WorkerState::Installed,
+            WorkerState::Redundant,
+        ] {
+            let registration = controlling(1, "https://app.test/", state);
+            assert_eq!(registration.active(), None, "{state:?}");
+            assert_eq!(registration.controller_info(), None, "{state:?}");
+        }
+        assert!(
+            controlling(1, "https://app.test/", WorkerState::Activating)
+                .active()
+                .is_some()
+        );
+        // The manager has not said who the worker is.
+        let unknown = ForeignFetchRegistration::without_foreign_fetch(
+            RegistrationId(1),
+            url("https://app.test/"),
+            WorkerState::Activated,
+        );
+        assert_eq!(unknown.active(), None);
+        assert_eq!(unknown.controller_info(), None);
+    }
+
+    #[test]
+    fn a_client_is_controlled_while_its_registration_has_an_active_worker() {
+        let key = PartitionKey::Unpartitioned;
+        let mut registry = Registry::new();
+        assert!(!registry.has_controlled_clients());
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        assert!(registry.controller(7).is_none());
+        registry.set_controller(7, Some(RegistrationId(1)));
+        assert!(registry.has_controlled_clients());
+        assert_eq!(registry.controller(7).map(|r| r.id.0), Some(1));
+        assert!(registry.controller(8).is_none());
+        // Another worker became the active one: it controls the clients.
+        registry.apply(RegistryUpdate::Set {
+            key: key.clone(),
+            registration: controlling(1, "https://app.test/", WorkerState::Activated)
+                .with_active_worker(worker(11, false)),
+        });
+        assert_eq!(
+            registry.controller(7).and_then(|r| r.active()),
+            Some(&worker(11, false))
+        );
+        // No active worker (redundant, or not known): not controlled, but
+        // remembered.
+        assert!(registry.set_state(&key, &url("https://app.test/"), WorkerState::Redundant));
+        assert!(registry.controller(7).is_none());
+        assert!(registry.set_state(&key, &url("https://app.test/"), WorkerState::Activating));
+        assert_eq!(registry.controller(7).map(|r| r.id.0), Some(1));
+        registry.insert(
+            key.clone(),
+            ForeignFetchRegistration::without_foreign_fetch(
+                RegistrationId(1),
+                url("https://app.test/"),
+                WorkerState::Activated,
+            ),
+        );
+        assert!(registry.controller(7).is_none());
+        assert!(registry.has_controlled_clients());
+        // The last navigation of a client wins; `None` forgets it.
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        registry.insert(
+            key,
+            controlling(2, "https://app.test/b/", WorkerState::Activated),
+        );
+        registry.set_controller(7, Some(RegistrationId(2)));
+        assert_eq!(registry.controller(7).map(|r| r.id.0), Some(2));
+        registry.set_controller(7, None);
+        assert!(registry.controller(7).is_none());
+        assert!(!registry.has_controlled_clients());
+        // A registration that is gone controls nobody, and is not
+        // remembered.
+        registry.set_controller(7, Some(RegistrationId(99)));
+        assert!(!registry.has_controlled_clients());
+    }
+
+    #[test]
+    fn removing_a_registration_forgets_its_clients() {
+        let key = PartitionKey::Unpartitioned;
+        let mut registry = Registry::new();
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        registry.insert(
+            key.clone(),
+            controlling(2, "https://app.test/b/", WorkerState::Activated),
+        );
+        registry.set_controller(7, Some(RegistrationId(1)));
+        registry.set_controller(8, Some(RegistrationId(1)));
+        registry.set_controller(9, Some(RegistrationId(2)));
+        registry.apply(RegistryUpdate::Remove {
+            key: key.clone(),
+            scope: url("https://app.test/"),
+        });
+        assert!(registry.controller(7).is_none());
+        assert!(registry.controller(8).is_none());
+        assert!(registry.registration(RegistrationId(1)).is_none());
+        assert_eq!(registry.controller(9).map(|r| r.id.0), Some(2));
+        // A registration made again for the same scope controls nobody.
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        assert!(registry.controller(7).is_none());
+        // Replaced by another registration (another id) for the same scope:
+        // its clients are forgotten too.
+        registry.insert(
+            key,
+            controlling(3, "https://app.test/b/", WorkerState::Activated),
+        );
+        assert!(registry.controller(9).is_none());
+        assert!(registry.registration(RegistrationId(2)).is_none());
+        assert_eq!(
+            registry.registration(RegistrationId(3)).map(|r| r.id.0),
+            Some(3)
+        );
+        assert!(!registry.has_controlled_clients());
+    }
+
+    #[test]
+    fn set_config_keeps_the_clients() {
+        let key = PartitionKey::TopLevelSite("https://site.test".to_owned());
+        let mut registry = Registry::new();
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        registry.set_controller(7, Some(RegistrationId(1)));
+        assert!(registry.set_config(
+            &key,
+            &url("https://app.test/"),
+            ForeignFetchConfig {
+                scopes: vec![url("https://app.test/ff/")],
+                origins: AllowedOrigins::Any,
+            }
+        ));
+        let controller = registry.controller(7).unwrap();
+        assert!(controller.has_foreign_fetch());
+        assert_eq!(
+            registry.registration(RegistrationId(1)).map(|r| &r.scope),
+            Some(&url("https://app.test/"))
+        );
     }
 
     #[test]

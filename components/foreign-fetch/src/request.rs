@@ -161,11 +161,17 @@ pub struct FetchFacts {
     /// of the header list (lowercase, sorted; every safelisted name too once
     /// their values total more than 1024 bytes).
     pub cors_unsafe_request_header_names: Vec<String>,
+    /// Whether the request's [current URL](https://fetch.spec.whatwg.org/#concept-request-current-url)
+    /// is [potentially trustworthy](https://w3c.github.io/webappsec-secure-contexts/#potentially-trustworthy-url)
+    /// (Handle Fetch offers a navigation to a service worker only then).
+    #[serde(default)]
+    pub url_is_potentially_trustworthy: bool,
 }
 
 impl Default for FetchFacts {
     /// The facts of `fetch(url)` (a `GET` with no headers, the empty
-    /// destination) from a client that is *not* a secure context.
+    /// destination) from a client that is *not* a secure context, to a URL
+    /// that is not potentially trustworthy either.
     fn default() -> FetchFacts {
         FetchFacts {
             subresource: true,
@@ -173,6 +179,7 @@ impl Default for FetchFacts {
             client_is_secure_context: false,
             cors_safelisted_method: true,
             cors_unsafe_request_header_names: Vec::new(),
+            url_is_potentially_trustworthy: false,
         }
     }
 }

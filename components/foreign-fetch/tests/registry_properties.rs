@@ -10,8 +10,8 @@
 use foreign_fetch::options::{self, ForeignFetchOptions, InstallContext};
 use foreign_fetch::origin::Origin;
 use foreign_fetch::registry::{
-    AllowedOrigins, ForeignFetchConfig, ForeignFetchRegistration, PartitionKey, RegistrationId,
-    Registry, WorkerState, lookup_linear,
+    ActiveWorker, AllowedOrigins, ForeignFetchConfig, ForeignFetchRegistration, PartitionKey,
+    RegistrationId, Registry, WorkerState, lookup_linear,
 };
 use proptest::prelude::*;
 use url::Url;
@@ -153,6 +153,62 @@ proptest! {
                     registration.worker_origin.same_origin(&url_origin)
             });
             prop_assert_eq!(registry.has_foreign_registrations(&key, &url_origin), any_foreign);
+        }
+    }
+
+    /// The index by id and the controlled clients follow every insert
+    /// (replacing a registration of the same scope) and removal: a client is
+    /// controlled exactly while its registration is there with an active
+    /// worker, and no client is remembered for a registration that is gone.
+    #[test]
+    fn controllers_follow_the_registrations(
+        generated in proptest::collection::vec(generated_registration(), 0..24),
+        removals in proptest::collection::vec((partition(), origin_index(), path()), 0..8),
+    ) {
+        let mut registry = build(&generated);
+        // The manager says who each active worker is (same ids: a
+        // replacement that keeps the clients).
+        let known: Vec<_> = registry
+            .iter()
+            .map(|(key, registration)| (key.clone(), registration.clone()))
+            .collect();
+        for (key, registration) in known {
+            let worker = ActiveWorker {
+                key: registration.id.0,
+                script_url: registration.scope.join("sw.js").unwrap(),
+                handles_fetch: true,
+            };
+            registry.insert(key, registration.with_active_worker(worker));
+        }
+        // Client `n` is controlled by registration `n`, if it is there.
+        let clients = generated.len() as u64;
+        for client in 0..clients {
+            registry.set_controller(client, Some(RegistrationId(client)));
+        }
+        let check = |registry: &Registry| -> Result<(), TestCaseError> {
+            let mut any_controlled = false;
+            for client in 0..clients {
+                let id = RegistrationId(client);
+                let present = registry
+                    .iter()
+                    .find(|(_, registration)| registration.id == id)
+                    .map(|(_, registration)| registration);
+                prop_assert_eq!(registry.registration(id), present);
+                let active = present.is_some_and(|registration| registration.state.is_active());
+                prop_assert_eq!(
+                    registry.controller(client).map(|registration| registration.id),
+                    active.then_some(id)
+                );
+                any_controlled |= present.is_some();
+            }
+            prop_assert_eq!(registry.has_controlled_clients(), any_controlled);
+            Ok(())
+        };
+        check(&registry)?;
+        for (key, origin, scope_path) in removals {
+            let scope = Url::parse(&format!("{}/{}", ORIGINS[origin], scope_path)).unwrap();
+            registry.remove(&key, &scope);
+            check(&registry)?;
         }
     }
 

@@ -2,49 +2,57 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! What the patched `servo-net` calls for Service Worker foreign fetch.
+//! What the patched `servo-net` calls for Service Worker foreign fetch, and
+//! for the request's own service worker (Handle Fetch).
 //!
 //! The patch series in `patches/servo-net/` adds one call per hook; the
 //! algorithms live here and in the engine-independent `foreign-fetch` crate.
 //!
-//! Net keeps the foreign fetch registrations itself (a [`SharedRegistry`],
+//! Net keeps the service worker registrations itself (a [`SharedRegistry`],
 //! kept equal to the service worker managers' registrations by the
-//! `RegistryUpdate`s they send), so that a request no foreign worker wants
-//! costs a local lookup and nothing else: no message, no wait. Only a
-//! request that matches goes to the manager of the worker's origin, and its
-//! answer comes back through a callback into the fetch's future, with a
-//! time limit.
+//! `RegistryUpdate`s they send), and which registration controls which
+//! client, so that a request no worker wants costs a local lookup and
+//! nothing else: no message, no wait. Only a request that a worker takes
+//! goes to the manager of the worker's origin, and its answer comes back
+//! through a callback into the fetch's future, with a time limit.
+//!
+//! - HTTP fetch step 3.1: [`handle_fetch`] (a `fetch` event; a navigation's
+//!   controller, for its response).
+//! - HTTP fetch step 3.2: [`handle_foreign_fetch`] (a `foreignfetch` event).
+//! - Client and worker ids as plain values: [`client_key`], [`client_id`],
+//!   [`worker_key`], [`worker_id`].
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use foreign_fetch::eligibility::{self, Ineligible};
-use foreign_fetch::messages::{FetchId, ForeignFetchAnswer, ForeignFetchRequest};
 use foreign_fetch::origin::Origin;
-use foreign_fetch::outcome::NetworkErrorReason;
-use foreign_fetch::registry::{PartitionKey, RegistrationId, Registry};
-use foreign_fetch::request::RequestSnapshot;
-use log::{debug, warn};
-use net_traits::ResourceTimingType;
+use foreign_fetch::registry::{PartitionKey, Registry};
+use log::debug;
 use net_traits::ServiceWorkerManagerRequest;
-use net_traits::request::{Request, RequestBody};
+use net_traits::request::Request;
 use net_traits::response::Response;
 use parking_lot::RwLock;
-use servo_base::generic_channel::{GenericCallback, GenericSender};
+use servo_base::generic_channel::GenericSender;
 use servo_url::{ImmutableOrigin, ServoUrl};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use crate::event::{Dispatch, Event, EventKind};
 
 mod body;
+mod event;
+mod handle_fetch;
+mod ids;
 pub mod link;
 mod request_body;
 pub mod response;
 pub mod snapshot;
 
 pub use body::{BodyEvent, StreamedBody};
-pub use response::answer_to_response;
+pub use handle_fetch::{HandleFetched, handle_fetch};
+pub use ids::{client_id, client_key, worker_id, worker_key};
+pub use response::{answer_to_response, fetch_answer_to_response};
 pub use snapshot::{request_builder, request_snapshot};
 
 /// The log target of every foreign fetch diagnostic, for `RUST_LOG`.
@@ -61,13 +69,11 @@ pub type ServiceWorkerManagers =
 pub type SharedRegistry = Arc<RwLock<Registry>>;
 
 /// The `dom_serviceworker_timeout_seconds` preference (default 60): how long
-/// a fetch waits for a foreign worker's answer (see
+/// a fetch waits for a service worker's answer (see
 /// [`foreign_fetch::timeout`]). Read at each dispatch.
 fn dispatch_timeout() -> Option<Duration> {
     foreign_fetch::timeout::from_seconds(servo_config::pref!(dom_serviceworker_timeout_seconds))
 }
-
-static NEXT_FETCH_ID: AtomicU64 = AtomicU64::new(1);
 
 /// [Handle Foreign Fetch](https://w3c.github.io/ServiceWorker/#on-foreign-fetch-request-algorithm),
 /// called from Fetch's [HTTP fetch](https://fetch.spec.whatwg.org/#concept-http-fetch)
@@ -88,7 +94,7 @@ pub fn handle_foreign_fetch(
     async move { dispatched?.answer().await }
 }
 
-/// What a foreign worker answered: the response HTTP fetch goes on with, and
+/// What a service worker answered: the response HTTP fetch goes on with, and
 /// the rest of its body if the worker is still producing it (a stream). Then
 /// the response's body is `ResponseBody::Receiving` until
 /// [`StreamedBody::forward`] ends it.
@@ -104,90 +110,6 @@ impl From<Response> for Answered {
         Answered {
             response,
             body: None,
-        }
-    }
-}
-
-/// A `foreignfetch` event on its way: what the fetch waits for.
-struct Dispatched {
-    url: ServoUrl,
-    timing_type: ResourceTimingType,
-    fetch_id: FetchId,
-    registration_id: RegistrationId,
-    manager: GenericSender<ServiceWorkerManagerRequest>,
-    answers: UnboundedReceiver<ForeignFetchAnswer>,
-    timeout: Option<Duration>,
-}
-
-impl Dispatched {
-    /// Handle Foreign Fetch step 14 ("Wait for task to have executed or
-    /// been discarded"), bounded: the answer, or a network error if the
-    /// worker went away (the callback was dropped) or did not answer in time.
-    /// The time limit is the event's: a body that follows the answer may
-    /// take as long as a network body.
-    async fn answer(self) -> Option<Answered> {
-        let Dispatched {
-            url,
-            timing_type,
-            fetch_id,
-            registration_id,
-            manager,
-            mut answers,
-            timeout,
-        } = self;
-        let received = match timeout {
-            Some(timeout) => tokio::time::timeout(timeout, answers.recv()).await,
-            None => Ok(answers.recv().await),
-        };
-        match received {
-            Ok(Some(ForeignFetchAnswer::Event(answer))) => {
-                debug!(
-                    target: LOG_TARGET,
-                    "http fetch step 3.2: {url}: the foreign worker answered: {:?}",
-                    answer.outcome
-                );
-                let body_follows = answer
-                    .response
-                    .as_ref()
-                    .is_some_and(|parts| parts.body_follows);
-                let response = answer_to_response(answer, &url, timing_type)?;
-                let body = (body_follows && !response.is_network_error())
-                    .then(|| StreamedBody::new(url, answers));
-                Some(Answered { response, body })
-            },
-            Ok(Some(other)) => {
-                warn!(
-                    target: LOG_TARGET,
-                    "http fetch step 3.2: {url}: a body message before the answer: {other:?}"
-                );
-                Some(response::network_error(&NetworkErrorReason::Aborted).into())
-            },
-            Ok(None) => {
-                debug!(
-                    target: LOG_TARGET,
-                    "http fetch step 3.2: {url}: the foreign worker stopped before it answered"
-                );
-                Some(response::network_error(&NetworkErrorReason::Aborted).into())
-            },
-            Err(_) => {
-                warn!(
-                    target: LOG_TARGET,
-                    "http fetch step 3.2: {url}: the foreign worker did not answer in {:?}",
-                    timeout.unwrap_or_default()
-                );
-                // The manager terminates the worker if it is stuck; the next
-                // request starts it again.
-                if manager
-                    .send(ServiceWorkerManagerRequest::ForeignFetchTimedOut {
-                        registration_id,
-                        fetch_id,
-                    })
-                    .is_err()
-                {
-                    debug!(target: LOG_TARGET, "the service worker manager is gone");
-                }
-                Some(response::network_error(&NetworkErrorReason::Aborted).into())
-            },
         }
     }
 }
@@ -254,154 +176,16 @@ fn dispatch(
         );
         return None;
     };
-    let event = Event {
+    Event {
+        kind: EventKind::Foreign,
         url,
         timing_type: request.timing_type(),
         registration_id,
         manager,
         snapshot,
         timeout,
-    };
-    match &request.body {
-        None => event.send(None).map(Dispatch::Sent),
-        // Step 14.3: the event's Request has the request's body; the
-        // worker gets a copy, and the request keeps its own stream for the
-        // network.
-        Some(body) if request_body::can_copy(body) => Some(Dispatch::AfterBody {
-            event: Box::new(event),
-            body: body.clone(),
-        }),
-        Some(_) => {
-            debug!(
-                target: LOG_TARGET,
-                "http fetch step 3.2: {}: a ReadableStream request body cannot be copied for a foreign worker",
-                event.url
-            );
-            None
-        },
     }
-}
-
-/// A matched request on its way to the worker.
-enum Dispatch {
-    /// The event is sent; the answer is awaited.
-    Sent(Dispatched),
-    /// The event goes once the request body's copy is read.
-    AfterBody {
-        event: Box<Event>,
-        body: RequestBody,
-    },
-}
-
-impl Dispatch {
-    async fn answer(self) -> Option<Answered> {
-        let dispatched = match self {
-            Dispatch::Sent(dispatched) => dispatched,
-            Dispatch::AfterBody { event, body } => {
-                // Bounded by the event's time limit: servo-script never
-                // answers for a body it does not keep in memory.
-                let copy = match event.timeout {
-                    Some(timeout) => tokio::time::timeout(timeout, request_body::read_copy(&body))
-                        .await
-                        .ok()
-                        .flatten(),
-                    None => request_body::read_copy(&body).await,
-                };
-                let Some(copy) = copy else {
-                    debug!(
-                        target: LOG_TARGET,
-                        "http fetch step 3.2: {}: no copy of the request body for the foreign worker",
-                        event.url
-                    );
-                    return None;
-                };
-                event.send(Some(copy))?
-            },
-        };
-        dispatched.answer().await
-    }
-}
-
-/// Everything the `foreignfetch` event needs but the body.
-struct Event {
-    url: ServoUrl,
-    timing_type: ResourceTimingType,
-    registration_id: RegistrationId,
-    manager: GenericSender<ServiceWorkerManagerRequest>,
-    snapshot: RequestSnapshot,
-    timeout: Option<Duration>,
-}
-
-impl Event {
-    /// Steps 13-14: queue a task on the worker to fire the event; its answer
-    /// (and a streamed body after it) comes back through `reply`, on
-    /// whichever thread sends it, into the channel this fetch reads.
-    /// Dropping `reply` (the worker died, the event was collected) closes
-    /// the channel. `None` when the manager is gone (go on to the network).
-    fn send(self, body: Option<Vec<u8>>) -> Option<Dispatched> {
-        let Event {
-            url,
-            timing_type,
-            registration_id,
-            manager,
-            snapshot,
-            timeout,
-        } = self;
-        let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
-        let (sender, answers) = unbounded_channel();
-        let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
-            if let Ok(answer) = answer {
-                // The fetch may have stopped waiting (timeout, cancellation).
-                let _ = sender.send(answer);
-            }
-        }) {
-            Ok(reply) => reply,
-            Err(error) => {
-                warn!(target: LOG_TARGET, "http fetch step 3.2: {url}: no channel for the answer: {error:?}");
-                let (_, answers) = unbounded_channel();
-                return Some(Dispatched {
-                    url,
-                    timing_type,
-                    fetch_id,
-                    registration_id,
-                    manager,
-                    answers,
-                    timeout,
-                });
-            },
-        };
-        let message = ServiceWorkerManagerRequest::ForeignFetch {
-            request: Box::new(ForeignFetchRequest {
-                fetch_id,
-                registration_id,
-                request: snapshot,
-                body,
-            }),
-            reply,
-        };
-        if manager.send(message).is_err() {
-            // The registration's manager is gone, and the registration with it.
-            debug!(
-                target: LOG_TARGET,
-                "http fetch step 3.2: {url}: the service worker manager is gone"
-            );
-            return None;
-        }
-        debug!(
-            target: LOG_TARGET,
-            "http fetch step 3.2: {url}: dispatched foreign fetch {}",
-            fetch_id.0
-        );
-        Some(Dispatched {
-            url,
-            timing_type,
-            fetch_id,
-            registration_id,
-            manager,
-            answers,
-            timeout,
-        })
-    }
+    .dispatch(request.body.as_ref())
 }
 
 fn log_ineligible(url: &ServoUrl, reason: &Ineligible) {
@@ -420,20 +204,20 @@ fn log_ineligible(url: &ServoUrl, reason: &Ineligible) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::thread;
     use std::time::Instant;
 
-    use foreign_fetch::messages::RegistryUpdate;
+    use foreign_fetch::messages::{ForeignFetchAnswer, ForeignFetchRequest, RegistryUpdate};
     use foreign_fetch::options::{AllowedOrigins, ForeignFetchConfig};
     use foreign_fetch::outcome::Outcome;
-    use foreign_fetch::registry::{ForeignFetchRegistration, WorkerState};
+    use foreign_fetch::registry::{ForeignFetchRegistration, RegistrationId, WorkerState};
     use net_traits::response::ResponseType;
     use servo_base::generic_channel::{self, GenericReceiver};
 
     use super::*;
 
-    fn block_on<F: Future>(future: F) -> F::Output {
+    pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
@@ -441,7 +225,7 @@ mod tests {
             .block_on(future)
     }
 
-    fn url(url: &str) -> ServoUrl {
+    pub(crate) fn url(url: &str) -> ServoUrl {
         ServoUrl::parse(url).unwrap()
     }
 

@@ -2,14 +2,16 @@
  * License, v. 2.0. If a copy of the MPL was not distributed with this
  * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
 
-//! A foreign worker's answer as the Fetch [`Response`] HTTP fetch continues
-//! with (docs/feature.md §4, the table "What the fetch gets").
+//! A service worker's answer as the Fetch [`Response`] HTTP fetch continues
+//! with: a foreign worker's ([`answer_to_response`], docs/feature.md §4, the
+//! table "What the fetch gets") and the request's own worker's
+//! ([`fetch_answer_to_response`]).
 //!
 //! The outcome was decided by the core crate (`foreign_fetch::outcome`); the
-//! filters are Servo's own ([`Response::to_filtered`]), so that a foreign
-//! worker's answer is filtered exactly as a network response would be, and
-//! the checks Fetch applies to any worker-provided response are Servo's too
-//! (HTTP fetch step 3.2.3, right after the hook).
+//! filters are Servo's own ([`Response::to_filtered`]), so that a worker's
+//! answer is filtered exactly as a network response would be, and the checks
+//! Fetch applies to any worker-provided response are Servo's too (HTTP fetch
+//! step 3.3, right after the hooks).
 
 use foreign_fetch::messages::{EventAnswer, ResponseParts};
 use foreign_fetch::outcome::{NetworkErrorReason, Outcome, ResponseType as WorkerResponseType};
@@ -27,6 +29,14 @@ use crate::LOG_TARGET;
 pub fn network_error(reason: &NetworkErrorReason) -> Response {
     Response::network_error(NetworkError::ResourceLoadError(format!(
         "foreign fetch: {reason}"
+    )))
+}
+
+/// The network error Handle Fetch (the request's own service worker) ends
+/// in, with the reason a web developer can read in the log.
+pub fn fetch_network_error(reason: &NetworkErrorReason) -> Response {
+    Response::network_error(NetworkError::ResourceLoadError(format!(
+        "service worker: {reason}"
     )))
 }
 
@@ -49,25 +59,10 @@ pub fn answer_to_response(
         Outcome::PassThrough(_) => ResponseType::Opaque,
         Outcome::CorsFiltered { .. } => ResponseType::Cors,
     };
-    // `EventAnswer::new` attaches a response exactly when the
-    // outcome carries one; an answer that breaks this is a network error.
-    let Some(parts) = response else {
-        return Some(network_error(&NetworkErrorReason::Aborted));
+    let mut internal = match checked_internal_response(response, Some(&filter), url, timing_type) {
+        Ok(internal) => internal,
+        Err(reason) => return Some(network_error(&reason)),
     };
-    // HTTP fetch step 3.2.3: "response's type is "error"" (a worker that
-    // answered with `Response.error()`).
-    if parts.response_type == WorkerResponseType::Error {
-        return Some(network_error(&NetworkErrorReason::ErrorResponse));
-    }
-    // A response with a status no HTTP response has (only possible from a
-    // misbehaving process) is a network error: main fetch reads the status
-    // of an opaque response's internal response (step 21, range statuses),
-    // and Servo's `HttpStatus::code()` panics on 0. An opaque-redirect
-    // response's status is never read.
-    if filter != ResponseType::OpaqueRedirect && !(100..=599).contains(&parts.status) {
-        return Some(network_error(&NetworkErrorReason::Aborted));
-    }
-    let mut internal = internal_response(parts, url, timing_type);
     if let Outcome::CorsFiltered { exposed_headers } = outcome {
         // Handle Foreign Fetch step 14.17.2-3: the CORS-exposed header-name
         // list of the internal response.
@@ -76,6 +71,96 @@ pub fn answer_to_response(
     // Step 14.13.3, 14.15, 14.16, 14.17.4: a filtered response of the
     // internal response.
     Some(internal.to_filtered(filter))
+}
+
+/// What HTTP fetch step 3.1 sets *response* to for `answer`, the answer of
+/// the request's own service worker ([Handle Fetch](https://w3c.github.io/ServiceWorker/#handle-fetch))
+/// to a request whose current URL is `url`: `None` to go on (to foreign
+/// fetch, then the network).
+///
+/// Handle Fetch returns the worker's response as it is. A `"default"` or
+/// `"basic"` response becomes the unfiltered internal response, which main
+/// fetch filters by the request's response tainting (step 14, as for a
+/// network response); a `"cors"` response keeps exactly the headers the
+/// worker's `Response` has (they are CORS-filtered already); an opaque or
+/// opaque-redirect response stays one.
+pub fn fetch_answer_to_response(
+    answer: EventAnswer,
+    url: &ServoUrl,
+    timing_type: ResourceTimingType,
+) -> Option<Response> {
+    let EventAnswer {
+        outcome, response, ..
+    } = answer;
+    let filter = match outcome {
+        // "If respondWithEntered is false, then: ... Return null."
+        Outcome::FallBackToNetwork => return None,
+        Outcome::NetworkError(reason) => return Some(fetch_network_error(&reason)),
+        Outcome::Opaque | Outcome::PassThrough(WorkerResponseType::Opaque) => {
+            Some(ResponseType::Opaque)
+        },
+        Outcome::PassThrough(WorkerResponseType::OpaqueRedirect) => {
+            Some(ResponseType::OpaqueRedirect)
+        },
+        Outcome::PassThrough(WorkerResponseType::Cors) | Outcome::CorsFiltered { .. } => {
+            Some(ResponseType::Cors)
+        },
+        // A basic response stays basic (main fetch does not filter a
+        // filtered response again, whatever the request's tainting).
+        Outcome::PassThrough(WorkerResponseType::Basic) => Some(ResponseType::Basic),
+        // A response the worker made: main fetch filters it by the
+        // request's response tainting.
+        Outcome::PassThrough(WorkerResponseType::Default | WorkerResponseType::Error) => None,
+    };
+    let mut internal = match checked_internal_response(response, filter.as_ref(), url, timing_type)
+    {
+        Ok(internal) => internal,
+        Err(reason) => return Some(fetch_network_error(&reason)),
+    };
+    let Some(filter) = filter else {
+        return Some(internal);
+    };
+    if filter == ResponseType::Cors {
+        internal.cors_exposed_header_name_list = match outcome {
+            Outcome::CorsFiltered { exposed_headers } => exposed_headers,
+            // The worker's CORS response exposes the headers it has.
+            _ => internal
+                .headers
+                .keys()
+                .map(|name| name.as_str().to_owned())
+                .collect(),
+        };
+    }
+    Some(internal.to_filtered(filter))
+}
+
+/// The internal response of a response-carrying answer whose filter (if
+/// any) is `filter`, or why it is a network error.
+fn checked_internal_response(
+    parts: Option<ResponseParts>,
+    filter: Option<&ResponseType>,
+    url: &ServoUrl,
+    timing_type: ResourceTimingType,
+) -> Result<Response, NetworkErrorReason> {
+    // `EventAnswer::new` attaches a response exactly when the
+    // outcome carries one; an answer that breaks this is a network error.
+    let Some(parts) = parts else {
+        return Err(NetworkErrorReason::Aborted);
+    };
+    // HTTP fetch step 3.3: "response's type is "error"" (a worker that
+    // answered with `Response.error()`).
+    if parts.response_type == WorkerResponseType::Error {
+        return Err(NetworkErrorReason::ErrorResponse);
+    }
+    // A response with a status no HTTP response has (only possible from a
+    // misbehaving process) is a network error: main fetch reads the status
+    // of an opaque response's internal response (step 21, range statuses),
+    // and Servo's `HttpStatus::code()` panics on 0. An opaque-redirect
+    // response's status is never read.
+    if filter != Some(&ResponseType::OpaqueRedirect) && !(100..=599).contains(&parts.status) {
+        return Err(NetworkErrorReason::Aborted);
+    }
+    Ok(internal_response(parts, url, timing_type))
 }
 
 /// The worker's response as an unfiltered Fetch response: status, headers,
@@ -104,7 +189,9 @@ fn internal_response(
             (Ok(name), Ok(value)) => {
                 headers.append(name, value);
             },
-            _ => debug!(target: LOG_TARGET, "foreign fetch: dropped the invalid header {name:?}"),
+            _ => {
+                debug!(target: LOG_TARGET, "dropped the invalid header {name:?} of a worker's response")
+            },
         }
     }
     response.headers = headers;
@@ -260,6 +347,158 @@ mod tests {
             .unwrap();
             assert!(response.is_network_error());
         }
+    }
+
+    fn fetch_respond(outcome: Outcome, parts: Option<ResponseParts>) -> Option<Response> {
+        fetch_answer_to_response(
+            EventAnswer::new(FetchId(1), outcome, parts),
+            &url(),
+            ResourceTimingType::Resource,
+        )
+    }
+
+    fn typed(response_type: WorkerResponseType) -> ResponseParts {
+        ResponseParts {
+            response_type,
+            ..parts()
+        }
+    }
+
+    #[test]
+    fn fetch_event_fall_back_and_network_errors() {
+        assert!(fetch_respond(Outcome::FallBackToNetwork, None).is_none());
+        let response = fetch_respond(
+            Outcome::NetworkError(NetworkErrorReason::NotAResponse),
+            None,
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+        // A response-carrying outcome without a response.
+        let response = fetch_answer_to_response(
+            EventAnswer {
+                fetch_id: FetchId(1),
+                outcome: Outcome::PassThrough(WorkerResponseType::Basic),
+                response: None,
+            },
+            &url(),
+            ResourceTimingType::Resource,
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+        // Response.error()
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::Error),
+            Some(typed(WorkerResponseType::Error)),
+        )
+        .unwrap();
+        assert!(response.is_network_error());
+    }
+
+    /// A default response (made by the worker) is the unfiltered internal
+    /// response: main fetch filters it by the request's response tainting.
+    #[test]
+    fn fetch_event_default_responses_are_unfiltered() {
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::Default),
+            Some(typed(WorkerResponseType::Default)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Default);
+        assert!(response.internal_response.is_none());
+        assert_eq!(response.headers.len(), 5);
+        assert_eq!(response.status.raw_code(), 201);
+        assert_eq!(body(&response), b"from worker");
+    }
+
+    /// A basic response stays basic, so that main fetch does not filter it
+    /// again by a cors request's tainting.
+    #[test]
+    fn fetch_event_basic_responses_stay_basic() {
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::Basic),
+            Some(typed(WorkerResponseType::Basic)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Basic);
+        assert_eq!(response.status.raw_code(), 201);
+        assert_eq!(body(&response), b"from worker");
+    }
+
+    /// A CORS response exposes the headers the worker's `Response` has
+    /// (already CORS-filtered), but never Set-Cookie.
+    #[test]
+    fn fetch_event_cors_responses_expose_their_headers() {
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::Cors),
+            Some(typed(WorkerResponseType::Cors)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Cors);
+        let mut names: Vec<_> = response.headers.keys().map(|name| name.as_str()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["authorization", "content-type", "x-exposed", "x-hidden"]
+        );
+        assert_eq!(body(response.actual_response()), b"from worker");
+    }
+
+    #[test]
+    fn fetch_event_opaque_responses_stay_opaque() {
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::Opaque),
+            Some(typed(WorkerResponseType::Opaque)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Opaque);
+        assert!(response.headers.is_empty());
+        assert_eq!(body(&response), b"");
+        let response = fetch_respond(
+            Outcome::PassThrough(WorkerResponseType::OpaqueRedirect),
+            Some(typed(WorkerResponseType::OpaqueRedirect)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::OpaqueRedirect);
+        assert!(response.headers.is_empty());
+    }
+
+    #[test]
+    fn fetch_event_out_of_range_statuses_are_network_errors() {
+        for status in [0, 99, 600, u16::MAX] {
+            for response_type in [
+                WorkerResponseType::Default,
+                WorkerResponseType::Basic,
+                WorkerResponseType::Cors,
+                WorkerResponseType::Opaque,
+            ] {
+                let mut odd = typed(response_type);
+                odd.status = status;
+                let response =
+                    fetch_respond(Outcome::PassThrough(response_type), Some(odd)).unwrap();
+                assert!(response.is_network_error(), "{status} {response_type:?}");
+            }
+            // An opaque-redirect response's status is never read.
+            let mut redirect = typed(WorkerResponseType::OpaqueRedirect);
+            redirect.status = status;
+            let response = fetch_respond(
+                Outcome::PassThrough(WorkerResponseType::OpaqueRedirect),
+                Some(redirect),
+            )
+            .unwrap();
+            assert_eq!(response.response_type, ResponseType::OpaqueRedirect);
+        }
+    }
+
+    /// The foreign fetch mapping is unchanged: a passed-through response
+    /// that is not an opaque-redirect becomes opaque.
+    #[test]
+    fn foreign_pass_through_stays_opaque() {
+        let response = respond(
+            Outcome::PassThrough(WorkerResponseType::Basic),
+            Some(typed(WorkerResponseType::Basic)),
+        )
+        .unwrap();
+        assert_eq!(response.response_type, ResponseType::Opaque);
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub fn fetch_facts(request: &Request) -> FetchFacts {
             .iter()
             .map(|name| name.as_str().to_owned())
             .collect(),
+        url_is_potentially_trustworthy: request.current_url().is_potentially_trustworthy(),
     }
 }
 
@@ -309,6 +310,8 @@ pub(crate) mod tests {
             SnapshotOrigin::parse("http://127.0.0.1:8000").unwrap(),
         );
         expected.facts.client_is_secure_context = true;
+        // localhost
+        expected.facts.url_is_potentially_trustworthy = true;
         expected.headers = vec![("accept".to_owned(), b"*/*".to_vec())];
         expected.referrer = Some(url::Url::parse("http://127.0.0.1:8000/page.html").unwrap());
         assert_eq!(snapshot, expected);
@@ -380,6 +383,7 @@ pub(crate) mod tests {
             snapshot::ServiceWorkersMode::None
         );
         assert!(snapshot.use_cors_preflight);
+        assert!(snapshot.facts.url_is_potentially_trustworthy);
         assert_eq!(snapshot.referrer, None);
         assert_eq!(snapshot.destination, snapshot::Destination::Image);
     }
@@ -398,6 +402,30 @@ pub(crate) mod tests {
         );
         request.client = Some(client(origin("https://secure.test/")));
         assert!(request_snapshot(&request).facts.client_is_secure_context);
+    }
+
+    /// Handle Fetch offers a navigation to a service worker only for a
+    /// potentially trustworthy URL (the current URL, after redirects).
+    #[test]
+    fn url_trustworthiness_is_the_current_urls() {
+        let mut request = cross_origin_fetch();
+        for (url, trustworthy) in [
+            ("http://insecure.test/a", false),
+            ("https://secure.test/a", true),
+            ("http://127.0.0.1:8000/a", true),
+            ("http://localhost:8000/a", true),
+        ] {
+            request
+                .url_list
+                .push(UrlWithBlobClaim::new(ServoUrl::parse(url).unwrap(), None));
+            assert_eq!(
+                request_snapshot(&request)
+                    .facts
+                    .url_is_potentially_trustworthy,
+                trustworthy,
+                "{url}"
+            );
+        }
     }
 
     #[test]
