@@ -311,6 +311,31 @@ pub struct Registry {
     by_id: HashMap<RegistrationId, (PartitionKey, String)>,
     /// The registration whose active worker controls each client.
     controllers: HashMap<ClientKey, RegistrationId>,
+    /// What `Clients.get()` and `matchAll()` tell of each controlled client.
+    client_infos: HashMap<ClientKey, ClientInfo>,
+}
+
+/// A controlled client as its controller's `Clients` object lists it
+/// (<https://w3c.github.io/ServiceWorker/#client-interface>).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct ClientInfo {
+    /// [`Client.id`](https://w3c.github.io/ServiceWorker/#dom-client-id):
+    /// the same id as `FetchEvent.clientId`.
+    pub id: String,
+    /// [`Client.url`](https://w3c.github.io/ServiceWorker/#dom-client-url):
+    /// the URL of the client's document.
+    pub url: Url,
+    /// [`Client.frameType`](https://w3c.github.io/ServiceWorker/#dom-client-frametype).
+    pub frame_type: FrameType,
+}
+
+/// A window client's [frame type](https://w3c.github.io/ServiceWorker/#dfn-service-worker-client-frame-type).
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub enum FrameType {
+    /// `"top-level"`
+    TopLevel,
+    /// `"nested"`
+    Nested,
 }
 
 impl Registry {
@@ -390,7 +415,14 @@ impl Registry {
     /// The clients the registration `id` controlled are no longer
     /// controlled (it is gone).
     fn forget_clients(&mut self, id: RegistrationId) {
-        self.controllers.retain(|_, controller| *controller != id);
+        let client_infos = &mut self.client_infos;
+        self.controllers.retain(|client, controller| {
+            let keep = *controller != id;
+            if !keep {
+                client_infos.remove(client);
+            }
+            keep
+        });
     }
 
     /// The registration for exactly `scope` (Get Registration).
@@ -525,10 +557,36 @@ impl Registry {
             Some(id) if self.by_id.contains_key(&id) => {
                 self.controllers.insert(client, id);
             },
-            _ => {
-                self.controllers.remove(&client);
-            },
+            _ => self.forget_client(client),
         }
+    }
+
+    /// What `Clients` tells of a controlled `client` (see
+    /// [`Registry::clients_of`]); ignored for a client nothing controls.
+    pub fn set_client_info(&mut self, client: ClientKey, info: ClientInfo) {
+        if self.controllers.contains_key(&client) {
+            self.client_infos.insert(client, info);
+        }
+    }
+
+    /// The client is gone (its document was discarded): nothing controls it
+    /// any more.
+    pub fn forget_client(&mut self, client: ClientKey) {
+        self.controllers.remove(&client);
+        self.client_infos.remove(&client);
+    }
+
+    /// The clients the registration `id` controls, as `Clients.matchAll()`
+    /// lists them: by client id, so the order does not depend on a hash.
+    pub fn clients_of(&self, id: RegistrationId) -> Vec<ClientInfo> {
+        let mut clients: Vec<ClientInfo> = self
+            .controllers
+            .iter()
+            .filter(|(_, controller)| **controller == id)
+            .filter_map(|(client, _)| self.client_infos.get(client).cloned())
+            .collect();
+        clients.sort_by(|a, b| a.id.cmp(&b.id));
+        clients
     }
 
     /// The registration that controls `client`, if it still has an active
@@ -1005,6 +1063,54 @@ mod tests {
         );
         assert_eq!(unknown.active(), None);
         assert_eq!(unknown.controller_info(), None);
+    }
+
+    #[test]
+    fn the_clients_of_a_registration_are_its_controlled_clients_with_their_info() {
+        let key = PartitionKey::Unpartitioned;
+        let mut registry = Registry::new();
+        registry.insert(
+            key.clone(),
+            controlling(1, "https://app.test/", WorkerState::Activated),
+        );
+        registry.insert(
+            key.clone(),
+            controlling(2, "https://app.test/b/", WorkerState::Activated),
+        );
+        let info = |id: &str, path: &str| ClientInfo {
+            id: id.to_owned(),
+            url: url(&format!("https://app.test/{path}")),
+            frame_type: FrameType::Nested,
+        };
+        // Info for a client nothing controls is not kept.
+        registry.set_client_info(5, info("e", "x"));
+        registry.set_controller(7, Some(RegistrationId(1)));
+        registry.set_client_info(7, info("b", "page"));
+        registry.set_controller(6, Some(RegistrationId(1)));
+        registry.set_client_info(6, info("a", "other"));
+        registry.set_controller(9, Some(RegistrationId(2)));
+        registry.set_client_info(9, info("c", "b/page"));
+        assert_eq!(
+            registry.clients_of(RegistrationId(1)),
+            vec![info("a", "other"), info("b", "page")]
+        );
+        assert_eq!(
+            registry.clients_of(RegistrationId(2)),
+            vec![info("c", "b/page")]
+        );
+        // A client that goes away, or navigates out of the scope, is no
+        // longer listed.
+        registry.forget_client(6);
+        registry.set_controller(9, None);
+        assert_eq!(
+            registry.clients_of(RegistrationId(1)),
+            vec![info("b", "page")]
+        );
+        assert!(registry.clients_of(RegistrationId(2)).is_empty());
+        // Nor are the clients of a registration that is removed.
+        registry.remove(&key, &url("https://app.test/"));
+        assert!(registry.clients_of(RegistrationId(1)).is_empty());
+        assert!(!registry.has_controlled_clients());
     }
 
     #[test]

@@ -18,10 +18,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use foreign_fetch::handle_fetch::{self, Route};
-use foreign_fetch::registry::{Controller, PartitionKey, Registry};
+use foreign_fetch::registry::{ClientInfo, Controller, FrameType, PartitionKey, Registry};
 use foreign_fetch::request::RequestSnapshot;
 use log::debug;
-use net_traits::request::{Request, ServiceWorkersMode};
+use net_traits::request::{Destination, Request, ServiceWorkersMode};
 use parking_lot::RwLock;
 use servo_base::id::PipelineId;
 use servo_url::ServoUrl;
@@ -188,6 +188,19 @@ fn navigation(
                 .as_ref()
                 .map(|controller| controller.registration_id),
         );
+        // What the controller's `Clients` object tells of the new client.
+        registry.set_client_info(
+            client_key(pipeline),
+            ClientInfo {
+                id: client_id(pipeline),
+                url: url.as_url().clone(),
+                frame_type: if request.destination == Destination::IFrame {
+                    FrameType::Nested
+                } else {
+                    FrameType::TopLevel
+                },
+            },
+        );
         controller
     };
     // "If registration is null or registration's active worker is null,
@@ -219,6 +232,25 @@ fn navigation(
     };
     let dispatch = send(event, request, &controller, snapshot, sw_managers, timeout);
     (Some(controller), dispatch)
+}
+
+/// The clients that the registration whose scope is `scope` controls, as its
+/// worker's `Clients.matchAll()` lists them
+/// (<https://w3c.github.io/ServiceWorker/#clients-matchall>).
+pub fn controlled_clients(registry: &RwLock<Registry>, scope: &url::Url) -> Vec<ClientInfo> {
+    let registry = registry.read();
+    match registry.get(&PartitionKey::Unpartitioned, scope) {
+        Some(registration) => registry.clients_of(registration.id),
+        None => Vec::new(),
+    }
+}
+
+/// The document of `pipeline` is gone: it is no longer anyone's client.
+pub fn forget_client(registry: &RwLock<Registry>, pipeline: PipelineId) {
+    let mut registry = registry.write();
+    if registry.has_controlled_clients() {
+        registry.forget_client(client_key(pipeline));
+    }
 }
 
 /// Fire `event` at the active worker of `controller`, through the manager
@@ -439,6 +471,24 @@ mod tests {
                 .controller(client_key(pipeline(3)))
                 .map(|registration| registration.id),
             Some(RegistrationId(4))
+        );
+        // Its controller's Clients lists it, until it is gone.
+        let scope = url::Url::parse(SCOPE).unwrap();
+        assert_eq!(
+            controlled_clients(&registry, &scope),
+            vec![ClientInfo {
+                id: client_id(pipeline(3)),
+                url: url::Url::parse("http://localhost:8000/app/page.html").unwrap(),
+                frame_type: FrameType::TopLevel,
+            }]
+        );
+        forget_client(&registry, pipeline(3));
+        assert!(controlled_clients(&registry, &scope).is_empty());
+        assert!(
+            registry
+                .read()
+                .controller(client_key(pipeline(3)))
+                .is_none()
         );
     }
 

@@ -50,7 +50,7 @@ pub mod response;
 pub mod snapshot;
 
 pub use body::{BodyEvent, StreamedBody};
-pub use handle_fetch::{HandleFetched, handle_fetch};
+pub use handle_fetch::{HandleFetched, controlled_clients, forget_client, handle_fetch};
 pub use ids::{client_id, client_key, worker_id, worker_key};
 pub use response::{answer_to_response, fetch_answer_to_response};
 pub use snapshot::{request_builder, request_snapshot};

@@ -15,7 +15,8 @@
 // A navigation to a URL whose path ends in fe-nav.html is answered with a
 // page that posts {nav: "from-worker", controller} to its parent.
 // A message "constructor" is answered with the FetchEvent constructor's and
-// respondWith()'s behaviour outside a dispatch.
+// respondWith()'s behaviour outside a dispatch; a message {clients: id} with
+// what self.clients.matchAll() and get(id) give.
 "use strict";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -80,7 +81,31 @@ self.addEventListener("fetch", event => {
   }
 });
 
+function describe_client(client) {
+  return client ? {id: client.id, url: client.url, frameType: client.frameType, type: client.type}
+                : null;
+}
+
 self.addEventListener("message", event => {
+  if (event.data && event.data.clients !== undefined) {
+    // {clients: id}: what self.clients says of the controlled clients.
+    const id = event.data.clients;
+    event.waitUntil(Promise.all([
+      self.clients.matchAll(),
+      self.clients.matchAll({type: "all", includeUncontrolled: true}),
+      self.clients.matchAll({type: "worker"}),
+      self.clients.get(id),
+      self.clients.get("no such client"),
+    ]).then(([all, every, workers, found, missing]) => event.source.postMessage({
+      all: all.map(describe_client),
+      every: every.map(describe_client),
+      workers: workers.length,
+      found: describe_client(found),
+      missing: missing === undefined ? "undefined" : String(missing),
+      same_object: self.clients === self.clients,
+    }), error => event.source.postMessage({error: String(error)})));
+    return;
+  }
   if (event.data !== "constructor") {
     event.source.postMessage({ready: true});
     return;
