@@ -148,13 +148,11 @@ fn a_foreign_worker_answers_requests_in_its_scope_and_only_those() {
         format!("http fetch step 3.2: {b}/frame.html: no foreign fetch registration for {b}"),
         // The request in the scope went to the worker, and came back.
         format!("http fetch step 3.2: {b}/scope/inside.txt: registration {b}/scope/ matches"),
-        format!("http fetch step 3.2: {b}/scope/inside.txt: dispatched foreign fetch"),
-        format!("http fetch step 3.2: {b}/scope/inside.txt: the foreign worker answered"),
+        format!("http fetch step 3.2: {b}/scope/inside.txt: dispatched fetch "),
+        format!("http fetch step 3.2: {b}/scope/inside.txt: the worker answered"),
         // The one outside: matched locally, nothing sent.
         format!("http fetch step 3.2: {b}/outside.txt: no foreign fetch registration matches"),
-        format!(
-            "http fetch step 3.2: {b}/scope/inside.txt?hang: the foreign worker did not answer in 2s"
-        ),
+        format!("http fetch step 3.2: {b}/scope/inside.txt?hang: the worker did not answer in 2s"),
         // Servo's facts: a navigation and a same-origin request in the scope
         // are not eligible.
         format!("http fetch step 3.2: {b}/scope/inside.txt?navigation: not a subresource request"),
