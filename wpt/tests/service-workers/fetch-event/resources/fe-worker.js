@@ -10,6 +10,9 @@
 //   twice         respondWith() twice: the second throws; answers
 //                 {from: "fetch-event", second: the error's name}
 //   passthrough   respondWith(fetch(event.request))
+//   hang          respondWith(a promise that never settles)
+//   loop          a handler that never returns
+//   throw         a handler that throws before respondWith()
 //   (none)        no respondWith(): the request goes on (the network, or a
 //                 foreign worker for a cross-origin URL in its scopes).
 // A navigation to a URL whose path ends in fe-nav.html is answered with a
@@ -78,6 +81,14 @@ self.addEventListener("fetch", event => {
   case "passthrough":
     event.respondWith(fetch(event.request));
     return;
+  case "hang":
+    event.respondWith(new Promise(() => {}));
+    return;
+  case "loop":
+    // A handler that never returns.
+    for (;;) {}
+  case "throw":
+    throw new Error("a handler that throws before respondWith()");
   }
 });
 
