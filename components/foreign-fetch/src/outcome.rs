@@ -215,41 +215,49 @@ impl Outcome {
     }
 }
 
+/// What a functional event's end state gives, the same for a `foreignfetch`
+/// event (Handle Foreign Fetch steps 14.8, 14.12, 15, 16) and a `fetch`
+/// event (Handle Fetch): the worker's response, or the outcome without one.
+/// `not_a_response` is the reason when the promise's value was not what the
+/// event's `respondWith()` takes.
+fn potential_response(
+    event: &EventResult,
+    not_a_response: NetworkErrorReason,
+) -> Result<&WorkerResponse, Outcome> {
+    match &event.respond_with {
+        // "If e's respond-with entered flag is set, set respondWithEntered
+        // to true." "If respondWithEntered is false, then: If eventCanceled
+        // is true, then: Return a network error. Else: Return null."
+        RespondWith::NotCalled if event.canceled => {
+            Err(Outcome::NetworkError(NetworkErrorReason::Canceled))
+        },
+        RespondWith::NotCalled => Err(Outcome::FallBackToNetwork),
+        // "If e's respond-with error flag is set, set handleFetchFailed to
+        // true." "If handleFetchFailed is true, then: Return a network
+        // error." (respondWith(r): upon rejection of r; a value that is not
+        // the kind respondWith() takes; a disturbed or locked body.)
+        RespondWith::Rejected => Err(Outcome::NetworkError(
+            NetworkErrorReason::RespondWithRejected,
+        )),
+        RespondWith::NotAForeignFetchResponse => Err(Outcome::NetworkError(not_a_response)),
+        RespondWith::BodyUnusable => Err(Outcome::NetworkError(NetworkErrorReason::BodyUnusable)),
+        // "If task is discarded or the script has been aborted by the
+        // termination of activeWorker, set handleFetchFailed to true."
+        RespondWith::Aborted => Err(Outcome::NetworkError(NetworkErrorReason::Aborted)),
+        RespondWith::Responded(response) => Ok(response),
+    }
+}
+
 /// The steps of [Handle Foreign Fetch](https://w3c.github.io/ServiceWorker/#on-foreign-fetch-request-algorithm)
 /// that follow the dispatch of the `foreignfetch` event (steps 14.8 to 16),
 /// for the event's end state `event` and the `request` it was dispatched for.
 pub fn handle_foreign_fetch(event: &EventResult, request: &RequestSnapshot) -> Outcome {
-    let potential_response = match &event.respond_with {
-        // Step 14.8. If e's respond-with entered flag is set, set
-        // respondWithEntered to true.
-        // Step 15. If respondWithEntered is false, then:
-        RespondWith::NotCalled => {
-            // Step 15.1. If eventCanceled is true, then: Return a network
-            // error.
-            // Step 15.2. Else: Return null.
-            return if event.canceled {
-                Outcome::NetworkError(NetworkErrorReason::Canceled)
-            } else {
-                Outcome::FallBackToNetwork
-            };
-        },
-        // Step 14.12. If e's respond-with error flag is set, set
-        // handleFetchFailed to true.
-        // Step 16. If handleFetchFailed is true, then: Return a network error.
-        RespondWith::Rejected => {
-            return Outcome::NetworkError(NetworkErrorReason::RespondWithRejected);
-        },
-        RespondWith::NotAForeignFetchResponse => {
-            return Outcome::NetworkError(NetworkErrorReason::NotAForeignFetchResponse);
-        },
-        RespondWith::BodyUnusable => {
-            return Outcome::NetworkError(NetworkErrorReason::BodyUnusable);
-        },
-        // "If task is discarded or the script has been aborted by the
-        // termination of activeWorker, set handleFetchFailed to true."
-        RespondWith::Aborted => return Outcome::NetworkError(NetworkErrorReason::Aborted),
-        RespondWith::Responded(response) => response,
-    };
+    // Steps 14.8, 14.12, 15 and 16: no response, or a network error.
+    let potential_response =
+        match potential_response(event, NetworkErrorReason::NotAForeignFetchResponse) {
+            Ok(response) => response,
+            Err(outcome) => return outcome,
+        };
 
     // Step 14.10. Let internalResponse be e's potential response.
     // Step 14.11. If internalResponse is a filtered response, set
@@ -383,37 +391,13 @@ pub fn check_worker_response(
 /// ([`Outcome::PassThrough`] with its type): Handle Fetch filters nothing
 /// (the filters of a foreign worker's answer do not apply).
 pub fn handle_fetch(event: &EventResult, request: &RequestSnapshot) -> Outcome {
-    let response = match &event.respond_with {
-        // "If respondWithEntered is false, then:"
-        RespondWith::NotCalled => {
-            // "If eventCanceled is true, then: ... Return a network error."
-            // "... Return null."
-            return if event.canceled {
-                Outcome::NetworkError(NetworkErrorReason::Canceled)
-            } else {
-                Outcome::FallBackToNetwork
-            };
-        },
-        // "If handleFetchFailed is true, then: ... Return a network error."
-        // (respondWith(r): "Upon rejection of r: ... Set event's
-        // respond-with error flag"; "If response is not a Response object,
-        // then set the respond-with error flag"; "If response's body is
-        // disturbed or locked, then set the respond-with error flag"; "If
-        // task is discarded, set handleFetchFailed to true".)
-        RespondWith::Rejected => {
-            return Outcome::NetworkError(NetworkErrorReason::RespondWithRejected);
-        },
-        RespondWith::NotAForeignFetchResponse => {
-            return Outcome::NetworkError(NetworkErrorReason::NotAResponse);
-        },
-        RespondWith::BodyUnusable => {
-            return Outcome::NetworkError(NetworkErrorReason::BodyUnusable);
-        },
-        RespondWith::Aborted => return Outcome::NetworkError(NetworkErrorReason::Aborted),
-        // "Return response." (The event's potential response, as the
-        // worker's `Response` has it; `origin` and `headers` are foreign
-        // fetch's.)
-        RespondWith::Responded(response) => response,
+    // "If respondWithEntered is false", "If handleFetchFailed is true": no
+    // response, or a network error. Else "Return response" (the event's
+    // potential response, as the worker's `Response` has it; `origin` and
+    // `headers` are foreign fetch's).
+    let response = match potential_response(event, NetworkErrorReason::NotAResponse) {
+        Ok(response) => response,
+        Err(outcome) => return outcome,
     };
     // HTTP fetch step 3.3: "If one of the following is true, then return a
     // network error: response's type is "error"; ..."

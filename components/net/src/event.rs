@@ -153,6 +153,16 @@ impl Event {
         let hook = kind.hook();
         let fetch_id = FetchId(NEXT_FETCH_ID.fetch_add(1, Ordering::Relaxed));
         let (sender, answers) = unbounded_channel();
+        let dispatched = Dispatched {
+            hook,
+            url: url.clone(),
+            timing_type,
+            fetch_id,
+            registration_id,
+            manager: manager.clone(),
+            answers,
+            timeout,
+        };
         let reply = match GenericCallback::new(move |answer: Result<ForeignFetchAnswer, _>| {
             if let Ok(answer) = answer {
                 // The fetch may have stopped waiting (timeout, cancellation).
@@ -161,18 +171,10 @@ impl Event {
         }) {
             Ok(reply) => reply,
             Err(error) => {
+                // The sender went with the callback: the fetch's channel is
+                // closed, and its answer is "the worker went away" at once.
                 warn!(target: LOG_TARGET, "{hook}: {url}: no channel for the answer: {error:?}");
-                let (_, answers) = unbounded_channel();
-                return Some(Dispatched {
-                    hook,
-                    url,
-                    timing_type,
-                    fetch_id,
-                    registration_id,
-                    manager,
-                    answers,
-                    timeout,
-                });
+                return Some(dispatched);
             },
         };
         let message = match kind {
@@ -214,16 +216,7 @@ impl Event {
             fetch_id.0,
             registration_id.0
         );
-        Some(Dispatched {
-            hook,
-            url,
-            timing_type,
-            fetch_id,
-            registration_id,
-            manager,
-            answers,
-            timeout,
-        })
+        Some(dispatched)
     }
 }
 

@@ -299,12 +299,12 @@ mod tests {
     use net_traits::blob_url_store::UrlWithBlobClaim;
     use net_traits::request::{Destination, RedirectMode, RequestMode};
     use net_traits::response::ResponseType;
-    use servo_base::generic_channel::{self, GenericReceiver};
+    use servo_base::generic_channel::GenericReceiver;
     use servo_base::id::{Index, PipelineNamespaceId};
 
     use super::*;
     use crate::snapshot::tests::cross_origin_fetch;
-    use crate::tests::{block_on, url};
+    use crate::tests::{block_on, managers, url};
 
     const SCOPE: &str = "http://localhost:8000/app/";
 
@@ -337,19 +337,6 @@ mod tests {
             .with_active_worker(worker(handles_fetch)),
         );
         RwLock::new(registry)
-    }
-
-    /// The managers map with one manager for `http://localhost:8000`.
-    fn managers() -> (
-        ServiceWorkerManagers,
-        GenericReceiver<ServiceWorkerManagerRequest>,
-    ) {
-        let (sender, receiver) = generic_channel::channel().unwrap();
-        let managers = ServiceWorkerManagers::default();
-        managers
-            .write()
-            .insert(url("http://localhost:8000/").origin(), sender);
-        (managers, receiver)
     }
 
     /// A manager thread that answers each fetch event with `answer`, and

@@ -251,7 +251,7 @@ pub(crate) mod tests {
     }
 
     /// The managers map with one manager for `http://localhost:8000`.
-    fn managers() -> (
+    pub(crate) fn managers() -> (
         ServiceWorkerManagers,
         GenericReceiver<ServiceWorkerManagerRequest>,
     ) {

@@ -116,6 +116,7 @@ pub(crate) mod tests {
     use servo_base::generic_channel::GenericSharedMemory;
 
     use super::*;
+    use crate::tests::block_on;
 
     /// servo-script's side of a body as the test needs it: each stream
     /// re-extracted from `chunks` answers "transmit body" with them, then
@@ -142,13 +143,6 @@ pub(crate) mod tests {
             }
         });
         RequestBody::new(sender, BodySource::Object, Some(total))
-    }
-
-    fn block_on<F: std::future::Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("a tokio runtime")
-            .block_on(future)
     }
 
     #[test]
