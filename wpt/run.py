@@ -61,6 +61,7 @@ RESULT_LINE = re.compile(r"^\[page\] (?:\S+ )?wpt-result (\{.*\})\s*$")
 LONG_TIMEOUT = re.compile(r"""<meta\s+name=["']?timeout["']?\s+content=["']?long""", re.I)
 LONG_FACTOR = 3            # testharness.js: 10 s by default, 60 s for timeout=long
 KILL_GRACE = 15            # seconds past --timeout before the runner kills the shell
+STACKS_LEAD = 10           # with --stacks-before-timeout: seconds before --timeout
 NOT_TEST_DIRS = {"resources", "support", "common", "tools"}
 
 
@@ -267,6 +268,16 @@ def test_origin(config, test):
     return "%s://%s:%d" % (scheme, PAGE_HOST, config.ports[scheme][0])
 
 
+def thread_stacks(pid):
+    """Every thread's stack of process `pid`, from gdb (text, or why not)."""
+    try:
+        done = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt 30"],
+                              capture_output=True, text=True, timeout=120)
+        return done.stdout + done.stderr
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "no stacks: %s" % e
+
+
 def run_test(args, test, meta, config, hosts_file, log_dir):
     with open(os.path.join(args.tests_root, test), encoding="utf-8", errors="replace") as f:
         long_test = bool(LONG_TIMEOUT.search(f.read()))
@@ -283,8 +294,19 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, start_new_session=True)
+    stacks = None
     try:
-        out, err = proc.communicate(timeout=timeout + args.kill_grace)
+        if args.stacks_before_timeout and timeout > STACKS_LEAD:
+            # A shell about to time out is most likely stuck: its threads'
+            # stacks say where (gdb stops it meanwhile; its own timer runs on
+            # after).
+            try:
+                out, err = proc.communicate(timeout=timeout - STACKS_LEAD)
+            except subprocess.TimeoutExpired:
+                stacks = thread_stacks(proc.pid)
+                out, err = proc.communicate(timeout=STACKS_LEAD + args.kill_grace)
+        else:
+            out, err = proc.communicate(timeout=timeout + args.kill_grace)
         killed = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # the shell's own process group
@@ -298,6 +320,9 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as f:
         f.write("$ %s\n\n--- stdout ---\n%s\n--- stderr ---\n%s" % (" ".join(cmd), out, err))
+        if stacks is not None:
+            f.write("\n--- thread stacks %d s before the shell's time limit ---\n%s"
+                    % (STACKS_LEAD, stacks))
 
     result = None
     for line in out.splitlines():
@@ -476,6 +501,9 @@ class Heartbeat:
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shell", help="path to the servo-ff binary")
+    parser.add_argument("--stacks-before-timeout", action="store_true",
+                        help="with gdb: write the threads' stacks of a shell still running "
+                             "%d s before its time limit into the file's log" % STACKS_LEAD)
     parser.add_argument("--timeout", type=int, default=30,
                         help="seconds per test file, x%d for <meta name=timeout content=long>" % LONG_FACTOR)
     parser.add_argument("--json", default=DEFAULT_JSON, help="where to write the results (%(default)s)")
