@@ -19,8 +19,10 @@ wpt/selftest/meta, and checks each case of the runner's contract:
   panic-after-report.html     a Rust panic after the report: file CRASH
   hang-after-report.html      the shell must be killed after the report:
                               file ERROR
+  requested-panic.html        the panic of ServoTestUtils.panic(), which a
+                              test asks for: file OK
 
-and that the closing line is exactly `11 passed, 7 failed` and the exit
+and that the closing line is exactly `13 passed, 7 failed` and the exit
 status 1.
 """
 
@@ -51,8 +53,9 @@ EXPECTED = {
     "crash-after-report.html": ("CRASH", True, {"this subtest passes before the shell fails": ("PASS", False)}),
     "panic-after-report.html": ("CRASH", True, {"this subtest passes before the shell fails": ("PASS", False)}),
     "hang-after-report.html": ("ERROR", True, {"this subtest passes before the shell fails": ("PASS", False)}),
+    "requested-panic.html": ("OK", False, {"this subtest passes beside a requested panic": ("PASS", False)}),
 }
-CLOSING_LINE = "11 passed, 7 failed"
+CLOSING_LINE = "13 passed, 7 failed"
 
 
 def main(argv):
@@ -81,8 +84,8 @@ def main(argv):
         ("the runner exits 1", proc.returncode == 1),
         ("the last line is exactly %r" % CLOSING_LINE,
          bool(lines) and re.fullmatch(re.escape(CLOSING_LINE), lines[-1]) is not None),
-        ("the real-results table counts 8 PASS of 10 subtests, 3 files OK of 8",
-         any(re.match(r"\s*all\s+8/10\s+", line) and " 3/8 " in line for line in lines)),
+        ("the real-results table counts 9 PASS of 11 subtests, 4 files OK of 9",
+         any(re.match(r"\s*all\s+9/11\s+", line) and " 4/9 " in line for line in lines)),
     ]
     for name, (status, unexpected, subtests) in EXPECTED.items():
         record = records.get(name, {})

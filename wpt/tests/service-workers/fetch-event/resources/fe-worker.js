@@ -12,6 +12,7 @@
 //   passthrough   respondWith(fetch(event.request))
 //   hang          respondWith(a promise that never settles)
 //   loop          a handler that never returns
+//   panic         the worker's thread dies (ServoTestUtils.panic())
 //   throw         a handler that throws before respondWith()
 //   (none)        no respondWith(): the request goes on (the network, or a
 //                 foreign worker for a cross-origin URL in its scopes).
@@ -87,6 +88,12 @@ self.addEventListener("fetch", event => {
   case "loop":
     // A handler that never returns.
     for (;;) {}
+  case "panic":
+    // The worker's thread dies: Servo's own test hook panics in Rust (the
+    // pref dom_servo_helpers_enabled exposes it, see the test's .ini).
+    event.respondWith(new Promise(() => {}));
+    ServoTestUtils.panic();
+    return;
   case "throw":
     throw new Error("a handler that throws before respondWith()");
   }

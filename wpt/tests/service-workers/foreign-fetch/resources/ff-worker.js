@@ -158,6 +158,12 @@ self.addEventListener("foreignfetch", event => {
   case "loop":
     // A handler that never returns.
     for (;;) {}
+  case "panic":
+    // The worker's thread dies: Servo's own test hook panics in Rust (the
+    // pref dom_servo_helpers_enabled exposes it, see the test's .ini).
+    event.respondWith(new Promise(() => {}));
+    ServoTestUtils.panic();
+    return;
   case "opaque":
     event.respondWith(Promise.resolve({response: json_response(event)}));
     return;
