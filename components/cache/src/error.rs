@@ -7,8 +7,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// The exception a DOM layer turns a [`CacheError`] into.
-#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub enum Exception {
     /// An ECMAScript `TypeError`.
     TypeError,
@@ -29,7 +31,7 @@ pub enum Exception {
 /// with [`crate::CacheOperation`].
 ///
 /// [Batch Cache Operations]: https://w3c.github.io/ServiceWorker/#batch-cache-operations
-#[derive(Clone, Debug, Eq, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 pub enum CacheError {
     /// The request's URL's scheme is neither `http` nor `https` (`put()` step 4, `addAll()`
     /// steps 3.2 and 5.2, Batch Cache Operations step 4.2.6.3). `TypeError`.

@@ -52,6 +52,11 @@ OPTIONS:
                         Opts.certificate_path). A file that cannot be read
                         or holds no certificate: exit 64. Certificate errors
                         are never ignored.
+    --profile DIR       Keep the profile in DIR (created if missing; Servo's
+                        Opts.config_dir): client storage and the Cache API's
+                        databases, so a cache filled in one run is there in
+                        the next. Without it, every run has a new profile in
+                        a temporary directory, removed at exit.
     --timeout SECONDS   Give up after SECONDS (default 30; decimals allowed).
     --window-size WxH   Viewport size in pixels (default 800x600).
     --show-registrations[=table|json]
@@ -98,6 +103,8 @@ pub struct Options {
     pub hosts_file: Option<PathBuf>,
     /// Extra trusted CA certificates (PEM), for `Opts::certificate_path`.
     pub certificate_path: Option<PathBuf>,
+    /// `--profile`: the profile directory, for `Opts::config_dir`.
+    pub profile: Option<PathBuf>,
     /// Seconds, as given (for messages).
     pub timeout_secs: f64,
     pub timeout: Duration,
@@ -133,6 +140,7 @@ where
     let mut prefs = Vec::new();
     let mut hosts_file = None;
     let mut certificate_path = None;
+    let mut profile = None;
     let mut timeout_secs = DEFAULT_TIMEOUT_SECS;
     let mut window_size = DEFAULT_WINDOW_SIZE;
     let mut show_registrations = None;
@@ -185,7 +193,12 @@ where
         }
         if !matches!(
             name,
-            "--pref" | "--hosts-file" | "--certificate-path" | "--timeout" | "--window-size"
+            "--pref"
+                | "--hosts-file"
+                | "--certificate-path"
+                | "--profile"
+                | "--timeout"
+                | "--window-size"
         ) {
             return Err(format!("unknown option `{name}`"));
         }
@@ -213,6 +226,12 @@ where
                 }
                 certificate_path = Some(PathBuf::from(value));
             },
+            "--profile" => {
+                if value.is_empty() {
+                    return Err("--profile needs a non-empty DIR".into());
+                }
+                profile = Some(PathBuf::from(value));
+            },
             "--timeout" => timeout_secs = parse_timeout(&value)?,
             "--window-size" => window_size = parse_window_size(&value)?,
             _ => unreachable!("checked above"),
@@ -227,6 +246,7 @@ where
         prefs,
         hosts_file,
         certificate_path,
+        profile,
         timeout_secs,
         timeout: Duration::from_secs_f64(timeout_secs),
         window_size,
@@ -311,6 +331,7 @@ mod tests {
         assert!(o.prefs.is_empty());
         assert_eq!(o.hosts_file, None);
         assert_eq!(o.certificate_path, None);
+        assert_eq!(o.profile, None);
         assert_eq!(o.timeout, Duration::from_secs(30));
         assert_eq!(o.window_size, (800, 600));
         assert_eq!(o.show_registrations, None);
@@ -335,6 +356,8 @@ mod tests {
             "--hosts-file",
             "/tmp/hosts",
             "--certificate-path=/tmp/ca.pem",
+            "--profile",
+            "/tmp/profile",
             "--timeout=2.5",
             "--window-size",
             "1024x768",
@@ -346,9 +369,16 @@ mod tests {
         );
         assert_eq!(o.hosts_file, Some(PathBuf::from("/tmp/hosts")));
         assert_eq!(o.certificate_path, Some(PathBuf::from("/tmp/ca.pem")));
+        assert_eq!(o.profile, Some(PathBuf::from("/tmp/profile")));
         assert_eq!(o.timeout, Duration::from_millis(2500));
         assert_eq!(o.window_size, (1024, 768));
         assert_eq!(o.url, "u");
+    }
+
+    #[test]
+    fn profile_needs_a_directory() {
+        assert!(run(&["--profile=", "u"]).is_err());
+        assert!(run(&["u", "--profile"]).is_err());
     }
 
     #[test]

@@ -401,6 +401,9 @@ fn run_servo(options: &Options, preferences: servo::Preferences, url: Url) -> i3
             .certificate_path
             .as_ref()
             .map(|path| path.to_string_lossy().into_owned()),
+        // Servo's storage threads keep their databases under it (and make
+        // it); without one, each makes a temporary directory.
+        config_dir: options.profile.clone(),
         ..Opts::default()
     };
     let waker = Waker::default();

@@ -1,0 +1,103 @@
+/* This Source Code Form is subject to the terms of the Mozilla Public
+ * License, v. 2.0. If a copy of the MPL was not distributed with this
+ * file, You can obtain one at https://mozilla.org/MPL/2.0/. */
+
+//! A Cache lasts across runs of the shell on one profile (`--profile DIR`):
+//! the patched storage thread keeps each cache in an SQLite database in the
+//! directory Servo's client storage gives it, under the profile. A run on
+//! another profile does not see it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use support::{Resource, run_shell, serve};
+
+const PUT: &str = r#"<!doctype html>
+<script>
+(async () => {
+  const cache = await caches.open("kept");
+  await cache.put("/data", new Response("kept across runs", {headers: {"X-Stored": "yes"}}));
+  const back = await cache.match("/data");
+  console.log(`stored ${await back.text()}`);
+  console.log("servo-ff:done");
+})().catch(e => { console.log(`failed: ${e}`); console.log("servo-ff:done"); });
+</script>"#;
+
+const GET: &str = r#"<!doctype html>
+<script>
+(async () => {
+  const cache = await caches.open("kept");
+  const response = await cache.match("/data");
+  console.log(response ? `found ${await response.text()} ${response.headers.get("X-Stored")}`
+                       : "found nothing");
+  console.log(`keys ${(await cache.keys()).map(r => new URL(r.url).pathname).join(",")}`);
+  console.log("servo-ff:done");
+})().catch(e => { console.log(`failed: ${e}`); console.log("servo-ff:done"); });
+</script>"#;
+
+#[test]
+fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
+    let port = serve(HashMap::from([
+        ("/put.html", Resource::new("text/html", PUT)),
+        ("/get.html", Resource::new("text/html", GET)),
+    ]));
+    let profile = Profile::new("kept");
+    let other = Profile::new("other");
+    let profile_arg = profile.0.to_string_lossy().into_owned();
+    let other_arg = other.0.to_string_lossy().into_owned();
+
+    // The first run stores the response (and reads it back: the Cache works).
+    let first = run_shell(
+        &format!("http://127.0.0.1:{port}/put.html"),
+        &["--profile", &profile_arg],
+        &[],
+    );
+    assert_eq!(first.status, Some(0), "first run\n{first}");
+    first.assert_stdout_line("[page] log stored kept across runs");
+
+    // A new process on the same profile finds it.
+    let second = run_shell(
+        &format!("http://127.0.0.1:{port}/get.html"),
+        &["--profile", &profile_arg],
+        &[],
+    );
+    assert_eq!(second.status, Some(0), "second run\n{second}");
+    second.assert_stdout_line("[page] log found kept across runs yes");
+    second.assert_stdout_line("[page] log keys /data");
+
+    // On another profile the cache is empty: the answer above came from the
+    // profile, not from anything else the process shares.
+    let elsewhere = run_shell(
+        &format!("http://127.0.0.1:{port}/get.html"),
+        &["--profile", &other_arg],
+        &[],
+    );
+    assert_eq!(
+        elsewhere.status,
+        Some(0),
+        "run on another profile\n{elsewhere}"
+    );
+    elsewhere.assert_stdout_line("[page] log found nothing");
+}
+
+/// A profile directory of this test, in cargo's temporary directory for
+/// integration tests; removed when dropped.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new(name: &str) -> Profile {
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("cache-profile-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Profile(path)
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
