@@ -28,6 +28,8 @@ const SERVO_PATHS: &[(&str, &str)] = &[
     ("servo-net-traits", "components/shared/net"),
     ("servo-script", "components/script"),
     ("servo-script-bindings", "components/script_bindings"),
+    ("servo-storage", "components/storage"),
+    ("servo-storage-traits", "components/shared/storage"),
 ];
 
 fn repo_root() -> PathBuf {
