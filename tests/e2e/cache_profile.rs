@@ -41,8 +41,15 @@ const GET: &str = r#"<!doctype html>
 #[test]
 fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
     let port = serve(HashMap::from([
-        ("/put.html", Resource::new("text/html", PUT)),
-        ("/get.html", Resource::new("text/html", GET)),
+        // Never from the HTTP cache: each run loads its page afresh.
+        (
+            "/put.html",
+            Resource::new("text/html", PUT).header("Cache-Control", "no-store"),
+        ),
+        (
+            "/get.html",
+            Resource::new("text/html", GET).header("Cache-Control", "no-store"),
+        ),
     ]));
     let profile = Profile::new("kept");
     let other = Profile::new("other");
@@ -67,6 +74,10 @@ fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
     assert_eq!(second.status, Some(0), "second run\n{second}");
     second.assert_stdout_line("[page] log found kept across runs yes");
     second.assert_stdout_line("[page] log keys /data");
+    assert!(
+        !second.stderr_contains("panicked"),
+        "reading the stored cache panicked\n{second}"
+    );
 
     // On another profile the cache is empty: the answer above came from the
     // profile, not from anything else the process shares.
