@@ -101,6 +101,15 @@ pub struct CachedResponse {
     pub url_list: Vec<Url>,
     /// <https://fetch.spec.whatwg.org/#concept-response-cors-exposed-header-name-list>
     pub cors_exposed_header_names: Vec<String>,
+    /// The field-values of the `Vary` header of `headers`, as Fetch's [get, decode, and split]
+    /// gives them; `None` when `headers` has no `Vary`. The engine computes it with its own
+    /// implementation of that algorithm when it stores the response, so that the Cache reads
+    /// `Vary` as the engine's Fetch does (one definition of the rule);
+    /// [`crate::headers::get_decode_split`] is this crate's, for tests and for engines that
+    /// have none.
+    ///
+    /// [get, decode, and split]: https://fetch.spec.whatwg.org/#concept-header-list-get-decode-split
+    pub vary: Option<Vec<String>>,
     /// <https://fetch.spec.whatwg.org/#concept-response-body>, by handle (see [`BodyRef`]). A
     /// null body is the engine's to encode (a handle to an empty body, or a reserved value).
     pub body: BodyRef,

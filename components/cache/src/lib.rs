@@ -14,7 +14,8 @@
 //! storage:
 //!
 //! * [`entry`]: what one entry holds ([`CachedRequest`], [`CachedResponse`], [`BodyRef`]);
-//! * [`headers`]: Fetch's header-list [get] and [get, decode, and split], which read `Vary`;
+//! * [`headers`]: Fetch's header-list [get] (which `Vary` matching compares) and [get, decode,
+//!   and split] (for tests and engines without one);
 //! * [`query`]: [`CacheQueryOptions`], [Request Matches Cached Item] and [Query Cache];
 //! * [`operations`]: [`CacheOperation`], [Batch Cache Operations] (all or nothing), and the
 //!   checks `put()` and `addAll()` make first;
@@ -50,14 +51,12 @@
 //!
 //! # One definition of each rule
 //!
-//! No engine calls this crate yet. [`headers`] implements Fetch's header-list
-//! "get" and "get, decode, and split" so that the crate and its tests stand
-//! alone; Servo implements the same rules (`net_traits`'
-//! `get_decode_and_split_header_value`, which its `Link` code uses). When the
-//! crate is wired into Servo, the engine's functions must decide `Vary` (passed
-//! in as facts, or through a trait the engine implements), and [`headers`]
-//! stays the reference for the tests only: two copies of a rule in the engine
-//! path can disagree.
+//! The `Vary` header's field-values come in as a fact: [`CachedResponse::vary`], which the
+//! engine computes with its own Fetch "get, decode, and split" when it stores a response (in
+//! Servo, `net_traits`' `get_decode_and_split_header_name`, which its `Link` code uses too).
+//! [`headers`] implements Fetch's header-list "get" (the combined value that `Vary` matching
+//! compares) and a "get, decode, and split" for the tests and for engines that have none; two
+//! copies of a rule in the engine's path could disagree.
 //!
 //! # What is deliberately not here
 //!

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::entry::{CachedRequest, CachedResponse, ResponseType};
 use crate::error::CacheError;
-use crate::headers;
 use crate::query::{CacheQueryOptions, query_cache, request_matches_cached_item};
 
 /// A [cache batch operation].
@@ -43,9 +42,6 @@ pub enum CacheOperation {
     },
 }
 
-/// The `Vary` header's name, as bytes for the header-list algorithms.
-const VARY: &[u8] = b"Vary";
-
 /// Whether `response`'s header list contains `Vary` and one of its field-values matches `*`
 /// (`put()` step 7, `addAll()`'s processResponse step 2).
 fn vary_contains_star(response: &CachedResponse) -> bool {
@@ -53,8 +49,12 @@ fn vary_contains_star(response: &CachedResponse) -> bool {
     // Let fieldValues be the list containing the items corresponding to the Vary header's
     // field-values.
     // For each fieldValue in fieldValues: if fieldValue matches "*", …
-    headers::get_split(&response.headers, VARY)
-        .is_some_and(|field_values| field_values.iter().any(|value| value.as_slice() == b"*"))
+    // (The engine split the field-values when it stored the response: see
+    // `CachedResponse::vary`.)
+    response
+        .vary
+        .as_ref()
+        .is_some_and(|field_values| field_values.iter().any(|value| value == "*"))
 }
 
 /// Whether `request`'s URL's scheme is `http` or `https` (the `url` crate lowercases schemes).
@@ -329,16 +329,18 @@ mod tests {
     }
 
     fn response(body: u64, headers: &[(&str, &str)]) -> CachedResponse {
+        let headers: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+            .collect();
         CachedResponse {
             response_type: ResponseType::Basic,
             status: 200,
             status_text: b"OK".to_vec(),
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
-                .collect(),
             url_list: Vec::new(),
             cors_exposed_header_names: Vec::new(),
+            vary: crate::headers::get_decode_split(&headers, b"Vary"),
+            headers,
             body: BodyRef(body),
         }
     }

@@ -26,9 +26,6 @@ pub struct CacheQueryOptions {
     pub ignore_vary: bool,
 }
 
-/// The `Vary` header's name, as bytes for the header-list algorithms.
-const VARY: &[u8] = b"Vary";
-
 /// The serialization of `url` that [URL equals] compares with *exclude fragments* set, and with
 /// the query set to the empty string when `ignore_search` is true.
 ///
@@ -96,20 +93,20 @@ pub fn request_matches_cached_item(
     // field-values of the Vary header for the value of the header with name `Vary`.
     // ("Get, decode, and split" gives null exactly when the header list does not contain
     // `Vary`, which is step 6's last condition.)
-    let Some(field_values) = headers::get_split(&cached_response.headers, VARY) else {
+    let Some(field_values) = &cached_response.vary else {
         return true;
     };
 
     // Step 8. For each fieldValue in fieldValues:
-    for field_value in &field_values {
+    for field_value in field_values {
         // Step 8.1. If fieldValue matches "*", or the combined value given fieldValue and
         // request's header list does not match the combined value given fieldValue and
         // requestQuery's header list, then return false.
         // (The "combined value" is what header list "get" returns: see headers::get. Both
         // absent: two nulls, which match.)
-        if field_value.as_slice() == b"*"
-            || headers::get(&cached_request.headers, field_value)
-                != headers::get(&request_query.headers, field_value)
+        if field_value == "*"
+            || headers::get(&cached_request.headers, field_value.as_bytes())
+                != headers::get(&request_query.headers, field_value.as_bytes())
         {
             return false;
         }
@@ -175,16 +172,18 @@ mod tests {
     }
 
     fn response(headers: &[(&str, &str)]) -> CachedResponse {
+        let headers: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+            .collect();
         CachedResponse {
             response_type: ResponseType::Basic,
             status: 200,
             status_text: b"OK".to_vec(),
-            headers: headers
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
-                .collect(),
             url_list: Vec::new(),
             cors_exposed_header_names: Vec::new(),
+            vary: crate::headers::get_decode_split(&headers, b"Vary"),
+            headers,
             body: BodyRef(0),
         }
     }

@@ -60,18 +60,22 @@ fn get_request() -> impl Strategy<Value = CachedRequest> {
 }
 
 fn response(vary: Vec<&'static str>) -> impl Strategy<Value = CachedResponse> {
-    (prop::sample::select(vary), any::<u64>()).prop_map(|(vary, body)| CachedResponse {
-        response_type: ResponseType::Basic,
-        status: 200,
-        status_text: b"OK".to_vec(),
-        headers: if vary.is_empty() {
+    (prop::sample::select(vary), any::<u64>()).prop_map(|(vary, body)| {
+        let headers = if vary.is_empty() {
             Vec::new()
         } else {
             vec![("Vary".to_string(), vary.as_bytes().to_vec())]
-        },
-        url_list: Vec::new(),
-        cors_exposed_header_names: Vec::new(),
-        body: BodyRef(body),
+        };
+        CachedResponse {
+            response_type: ResponseType::Basic,
+            status: 200,
+            status_text: b"OK".to_vec(),
+            url_list: Vec::new(),
+            cors_exposed_header_names: Vec::new(),
+            vary: sw_cache::headers::get_decode_split(&headers, b"Vary"),
+            headers,
+            body: BodyRef(body),
+        }
     })
 }
 
