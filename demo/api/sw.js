@@ -12,17 +12,16 @@
 // `foreignfetch` event before the HTTP cache and the network.
 //
 // Strategy: network first. The worker answers from the network and keeps
-// the last good answer for each URL; when the network fails (the API
-// server is down, the user is offline) it answers from that copy, or with a
-// synthetic answer when it has none. Every answer says where it came from
-// in `servedBy`, so that the page (and the demo's narrator) can tell.
+// the last good answer for each URL in its own Cache (one authoritative
+// copy for every site that asks); when the network fails (the API server is
+// down, the user is offline) it answers from that copy, or with a synthetic
+// answer when it has none. Every answer says where it came from in
+// `servedBy`, so that the page (and the demo's narrator) can tell.
 
 "use strict";
 
-// The last good answer for each URL. A real service would keep these in
-// the Cache API (caches.open(...)); Servo 0.7.0 has no Cache API, so the
-// copy lives in this global and lasts as long as the worker runs.
-const kept = new Map();
+// The service's cache: the last good answer for each URL.
+const CACHE = "weather";
 
 self.addEventListener("install", event => {
   const scopes = [self.registration.scope];
@@ -42,13 +41,16 @@ async function answer(request) {
     const response = await fetch(request);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const body = await response.json();
-    kept.set(request.url, body);
+    const cache = await caches.open(CACHE);
+    await cache.put(request.url, new Response(JSON.stringify(body), {
+      headers: {"Content-Type": "application/json"},
+    }));
     return {...body, servedBy: "worker-network"};
   } catch (error) {
     failure = String(error);
   }
-  const copy = kept.get(request.url);
-  if (copy) return {...copy, servedBy: "worker-cache", networkError: failure};
+  const copy = await caches.match(request.url);
+  if (copy) return {...(await copy.json()), servedBy: "worker-cache", networkError: failure};
   const city = new URL(request.url).searchParams.get("city");
   return {
     data: {city, temperatureC: null, sky: "unknown: the weather service is offline"},
