@@ -57,6 +57,19 @@ pub enum ResponseType {
     OpaqueRedirect,
 }
 
+/// What an opaque filtered response hides from script (see [`CachedResponse::internal`]).
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct InternalResponse {
+    /// <https://fetch.spec.whatwg.org/#concept-response-status>
+    pub status: u16,
+    /// <https://fetch.spec.whatwg.org/#concept-response-status-message>
+    pub status_text: Vec<u8>,
+    /// <https://fetch.spec.whatwg.org/#concept-response-header-list>
+    pub headers: HeaderList,
+    /// <https://fetch.spec.whatwg.org/#concept-response-url-list>
+    pub url_list: Vec<Url>,
+}
+
 /// An opaque handle to the body of a cached response, chosen and resolved by the engine (a key
 /// in its blob store, a file number, …).
 ///
@@ -110,6 +123,13 @@ pub struct CachedResponse {
     ///
     /// [get, decode, and split]: https://fetch.spec.whatwg.org/#concept-header-list-get-decode-split
     pub vary: Option<Vec<String>>,
+    /// For an opaque filtered response, what it hides from script: its [internal response]'s
+    /// status, status message, header list and URL list (its body is `body`), so that an
+    /// opaque response from the cache can still answer a `no-cors` request (a page's `<img>`)
+    /// as the network's did. `None` for every other response.
+    ///
+    /// [internal response]: https://fetch.spec.whatwg.org/#concept-internal-response
+    pub internal: Option<InternalResponse>,
     /// <https://fetch.spec.whatwg.org/#concept-response-body>, by handle (see [`BodyRef`]). A
     /// null body is the engine's to encode (a handle to an empty body, or a reserved value).
     pub body: BodyRef,

@@ -88,7 +88,8 @@ pub mod operations;
 pub mod query;
 
 pub use crate::entry::{
-    BodyRef, CachedRequest, CachedResponse, HeaderList, RequestResponseList, ResponseType,
+    BodyRef, CachedRequest, CachedResponse, HeaderList, InternalResponse, RequestResponseList,
+    ResponseType,
 };
 pub use crate::error::{CacheError, Exception};
 pub use crate::operations::{

@@ -341,6 +341,7 @@ mod tests {
             cors_exposed_header_names: Vec::new(),
             vary: crate::headers::get_decode_split(&headers, b"Vary"),
             headers,
+            internal: None,
             body: BodyRef(body),
         }
     }

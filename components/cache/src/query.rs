@@ -184,6 +184,7 @@ mod tests {
             cors_exposed_header_names: Vec::new(),
             vary: crate::headers::get_decode_split(&headers, b"Vary"),
             headers,
+            internal: None,
             body: BodyRef(0),
         }
     }

@@ -74,6 +74,7 @@ fn response(vary: Vec<&'static str>) -> impl Strategy<Value = CachedResponse> {
             cors_exposed_header_names: Vec::new(),
             vary: sw_cache::headers::get_decode_split(&headers, b"Vary"),
             headers,
+            internal: None,
             body: BodyRef(body),
         }
     })

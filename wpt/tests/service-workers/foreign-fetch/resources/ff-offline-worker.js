@@ -5,8 +5,15 @@
 // answer's X-Answered-From header says which.
 self.addEventListener("install", event => {
   event.registerForeignFetch({scopes: [self.registration.scope], origins: ["*"]});
-  event.waitUntil(caches.open("ff-offline")
-      .then(cache => cache.add(self.registration.scope + "data.py?v=1")));
+  event.waitUntil(caches.open("ff-offline").then(async cache => {
+    await cache.add(self.registration.scope + "data.py?v=1");
+    // An image of another origin (the test page's), fetched no-cors: an
+    // opaque response, kept with what it hides from script.
+    const other = location.origin.replace("://www1.", "://");
+    const image = await fetch(other + "/service-workers/foreign-fetch/resources/ff-opaque.py?kind=image",
+                              {mode: "no-cors"});
+    await cache.put(self.registration.scope + "image.png", image);
+  }));
 });
 
 // The service frame's "report" request: what the cache holds.
@@ -17,6 +24,11 @@ self.addEventListener("message", e => {
 });
 
 self.addEventListener("foreignfetch", event => {
+  if (new URL(event.request.url).pathname.endsWith("/image.png")) {
+    // From the cache only: an opaque response, for the page's <img>.
+    event.respondWith(caches.match(event.request.url).then(response => ({response})));
+    return;
+  }
   event.respondWith((async () => {
     let body, from;
     try {
