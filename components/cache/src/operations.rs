@@ -22,6 +22,11 @@ use crate::query::{CacheQueryOptions, query_cache, request_matches_cached_item};
 ///
 /// [cache batch operation]: https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
 #[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every operation is a put (put(), add(), addAll()); boxing it would cost an \
+              allocation per put and save nothing"
+)]
 pub enum CacheOperation {
     /// Type "`put`": store `response` for `request`, replacing the entries that
     /// [Query Cache](crate::query_cache) finds for `request` with the default options. A put
