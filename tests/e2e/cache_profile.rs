@@ -4,8 +4,10 @@
 
 //! A Cache lasts across runs of the shell on one profile (`--profile DIR`):
 //! the patched storage thread keeps each cache in an SQLite database in the
-//! directory Servo's client storage gives it, under the profile. A run on
-//! another profile does not see it.
+//! directory Servo's client storage gives it, under the profile, and the
+//! origin's name to cache map in the cache storage thread's database, so
+//! `has()`, `CacheStorage.keys()` and `CacheStorage.match()` know it before
+//! any `open()`. A run on another profile does not see it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -29,6 +31,10 @@ const PUT: &str = r#"<!doctype html>
 const GET: &str = r#"<!doctype html>
 <script>
 (async () => {
+  // Before any open() in this run: the name to cache map is the stored one.
+  console.log(`has ${await caches.has("kept")}, names ${(await caches.keys()).join(",")}`);
+  const matched = await caches.match("/data");
+  console.log(`caches.match ${matched ? await matched.text() : "nothing"}`);
   const cache = await caches.open("kept");
   const response = await cache.match("/data");
   console.log(response ? `found ${await response.text()} ${response.headers.get("X-Stored")}`
@@ -72,6 +78,8 @@ fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
         &[],
     );
     assert_eq!(second.status, Some(0), "second run\n{second}");
+    second.assert_stdout_line("[page] log has true, names kept");
+    second.assert_stdout_line("[page] log caches.match kept across runs");
     second.assert_stdout_line("[page] log found kept across runs yes");
     second.assert_stdout_line("[page] log keys /data");
     assert!(
@@ -91,6 +99,8 @@ fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
         Some(0),
         "run on another profile\n{elsewhere}"
     );
+    elsewhere.assert_stdout_line("[page] log has false, names ");
+    elsewhere.assert_stdout_line("[page] log caches.match nothing");
     elsewhere.assert_stdout_line("[page] log found nothing");
 }
 

@@ -16,6 +16,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// A fixed response.
@@ -44,16 +45,56 @@ impl Resource {
 /// Serves `resources` (by path) on `127.0.0.1` at a free port until the
 /// process ends; unknown paths get a 404. Returns the port.
 pub fn serve(resources: HashMap<&'static str, Resource>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let port = listener.local_addr().expect("local address").port();
-    let resources = Arc::new(resources);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let resources = resources.clone();
-            std::thread::spawn(move || respond(stream, &resources));
+    Server::start(resources).port
+}
+
+/// A server of fixed resources (see [`serve`]) that can be stopped: its
+/// port then refuses connections, as a service that is gone.
+#[allow(dead_code)] // Not every test binary stops a server.
+pub struct Server {
+    pub port: u16,
+    stopped: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+#[allow(dead_code)]
+impl Server {
+    pub fn start(resources: HashMap<&'static str, Resource>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("local address").port();
+        // Polled, so that the loop sees `stopped` and drops the listener.
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let resources = Arc::new(resources);
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = stopped.clone();
+        let thread = std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let _ = stream.set_nonblocking(false);
+                        let resources = resources.clone();
+                        std::thread::spawn(move || respond(stream, &resources));
+                    },
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        Server {
+            port,
+            stopped,
+            thread: Some(thread),
         }
-    });
-    port
+    }
+
+    /// Close the port: from now on, connections to it are refused.
+    pub fn stop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 fn respond(mut stream: TcpStream, resources: &HashMap<&'static str, Resource>) {

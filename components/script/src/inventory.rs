@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::sync::{Mutex, PoisonError};
 
 use foreign_fetch::registry::{AllowedOrigins, ForeignFetchRegistration};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::lifecycle::{Lifecycle, Slot};
@@ -24,7 +24,7 @@ use crate::state::WorkerState;
 
 /// How a registration came to be: the job that created it (a later update
 /// of the same registration keeps it).
-#[derive(Clone, Debug, Eq, PartialEq, Serialize)]
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RegisteredBy {
     /// `navigator.serviceWorker.register()` in a page or worker.

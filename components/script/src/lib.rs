@@ -34,6 +34,7 @@ pub mod lifecycle;
 pub mod max_scope;
 pub mod queue;
 pub mod state;
+pub mod stored;
 pub mod timeout;
 
 pub use extend::{ExtendError, ExtendLifetime, ExtendOutcome};

@@ -236,6 +236,35 @@ impl<W: Copy + Eq + Debug> Lifecycle<W> {
         }
     }
 
+    /// A registration restored at start-up
+    /// (<https://w3c.github.io/ServiceWorker/#user-agent-shutdown>: "A user
+    /// agent must maintain the state of its stored service worker
+    /// registrations across restarts"; an installing worker is discarded):
+    /// `worker` is its active worker, *activated*, with the foreign fetch
+    /// configuration it had; no job runs.
+    pub fn restored(
+        worker: W,
+        foreign_fetch: Option<ForeignFetchConfig>,
+        timeout: Option<Duration>,
+    ) -> Self {
+        let mut lifecycle = Lifecycle::new(timeout);
+        lifecycle.active = Some(worker);
+        lifecycle.states.push((worker, WorkerState::Activated));
+        lifecycle
+            .foreign_fetch
+            .extend(foreign_fetch.map(|config| (worker, config)));
+        lifecycle
+    }
+
+    /// `worker`'s foreign fetch configuration, if `registerForeignFetch()`
+    /// set one during its install event.
+    pub fn foreign_fetch_config(&self, worker: W) -> Option<&ForeignFetchConfig> {
+        self.foreign_fetch
+            .iter()
+            .find(|(w, _)| *w == worker)
+            .map(|(_, config)| config)
+    }
+
     pub fn installing(&self) -> Option<W> {
         self.installing
     }
@@ -749,6 +778,36 @@ mod tests {
             now,
         );
         lifecycle
+    }
+
+    #[test]
+    fn a_restored_registration_is_activated_and_updates_as_any_other() {
+        let now = Instant::now();
+        let config = ForeignFetchConfig {
+            scopes: vec![Url::parse("https://api.example/data").unwrap()],
+            origins: foreign_fetch::registry::AllowedOrigins::Any,
+        };
+        let mut lifecycle = Lifecycle::restored(1, Some(config.clone()), Some(TIMEOUT));
+        assert_eq!(lifecycle.activated(), Some(1));
+        assert_eq!(lifecycle.newest_worker(), Some(1));
+        assert!(!lifecycle.job_running());
+        assert_eq!(lifecycle.foreign_fetch_config(1), Some(&config));
+        let scope = Url::parse("https://api.example/").unwrap();
+        let registration = lifecycle.foreign_fetch_registration(RegistrationId(7), &scope);
+        assert_eq!(registration.state, RegistryState::Activated);
+        assert_eq!(registration.origins, config.origins);
+
+        // An update installs a new worker, which replaces the restored one
+        // when it activates (no client keeps the old one).
+        lifecycle.start_update(2, now);
+        lifecycle.handle(evaluated(2), now);
+        let actions = lifecycle.handle(
+            finished(2, LifecycleEvent::Install, ExtendOutcome::Fulfilled),
+            now,
+        );
+        assert!(states(&actions).contains(&(1, Redundant)), "{actions:?}");
+        assert_eq!(lifecycle.active(), Some(2));
+        assert_eq!(lifecycle.foreign_fetch_config(1), None);
     }
 
     #[test]
