@@ -8,8 +8,8 @@
 //! (<https://w3c.github.io/ServiceWorker/#user-agent-shutdown>).
 //!
 //! - A foreign worker installed in one run answers in the next from its
-//!   Cache, with the service's server stopped; on another profile the same
-//!   request fails.
+//!   Cache, through a script it imported, with the service's server
+//!   stopped; on another profile the same request fails.
 //! - A shell killed with SIGKILL while registrations and cache entries are
 //!   being written restarts with every registration whose activation a page
 //!   saw, and with databases that SQLite finds intact.
@@ -80,25 +80,30 @@ const FRAME: &str = r#"<!doctype html>
 })().catch(e => parent.postMessage(`failed: ${e}`, "*"));
 </script>"#;
 
-/// B's worker: caches its data at install, answers from the cache.
+/// B's worker: imports a script, caches its data at install, answers from
+/// the cache (through the imported script).
 const WORKER: &str = r#"
+importScripts("/lib.js");
 self.addEventListener("install", event => {
   event.registerForeignFetch({scopes: [new URL("data/", self.registration.scope).href], origins: ["*"]});
   event.waitUntil(caches.open("kept").then(cache => cache.add("/data/item.txt")));
 });
 self.addEventListener("foreignfetch", event => {
-  event.respondWith(caches.match(event.request).then(cached => ({
-    response: cached || new Response("not in the cache"),
+  event.respondWith(caches.match(event.request).then(async cached => ({
+    response: new Response(cached ? label(await cached.text()) : "not in the cache"),
     origin: event.origin,
   })));
 });
 "#;
+
+const LIB: &str = r#"self.label = text => `${text} (via lib)`;"#;
 
 #[test]
 fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network() {
     let mut b = Server::start(HashMap::from([
         ("/frame.html", Resource::new("text/html", FRAME)),
         ("/sw.js", Resource::new("application/javascript", WORKER)),
+        ("/lib.js", Resource::new("application/javascript", LIB)),
         (
             "/data/item.txt",
             Resource::new("text/plain", "the service's item"),
@@ -125,14 +130,14 @@ fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network
     );
     assert_eq!(first.status, Some(0), "first run\n{first}");
     first.assert_stdout_line("[page] log frame: activated");
-    first.assert_stdout_line("[page] log item 200 cors the service's item");
+    first.assert_stdout_line("[page] log item 200 cors the service's item (via lib)");
 
     // The service is gone: nothing answers on its port.
     b.stop();
 
     // A new process on the same profile: the registration was restored at
-    // start-up, its worker runs again with its stored script, and answers
-    // from its cache. Outside the foreign fetch scope, the network fails,
+    // start-up, its worker runs again with its stored script and the script
+    // it imported, and answers from its cache. Outside the foreign fetch scope, the network fails,
     // so the answer cannot have come from anywhere else.
     let second = run_shell(
         &format!("http://127.0.0.1:{a}/second.html?b={b_port}"),
@@ -141,7 +146,7 @@ fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network
     );
     assert_eq!(second.status, Some(0), "second run\n{second}");
     second.assert_stdout_line("[page] log outside failed: TypeError");
-    second.assert_stdout_line("[page] log item 200 cors the service's item");
+    second.assert_stdout_line("[page] log item 200 cors the service's item (via lib)");
     let scope = format!("http://localhost:{b_port}/");
     assert!(
         second

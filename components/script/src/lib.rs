@@ -33,6 +33,7 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod max_scope;
 pub mod queue;
+pub mod script_resources;
 pub mod state;
 pub mod stored;
 pub mod timeout;

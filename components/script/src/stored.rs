@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::inventory::RegisteredBy;
+use crate::script_resources::{ImportedScript, ScriptResourceMap};
 
 /// The version of [`StoredRegistration`]'s JSON form; a record of another
 /// version is not restored.
@@ -48,6 +49,63 @@ pub struct StoredRegistration {
     /// Whether the active worker's set of event types to handle contains
     /// `fetch`.
     pub handles_fetch: bool,
+    /// The scripts the active worker imported (its script resource map), in
+    /// order; their bytes are stored beside the record, in the same order.
+    #[serde(default)]
+    pub imported_scripts: Vec<StoredImport>,
+}
+
+/// An imported script of the record, without its bytes.
+#[derive(Clone, Debug, Deserialize, Eq, PartialEq, Serialize)]
+pub struct StoredImport {
+    /// The URL `importScripts()` was given (resolved).
+    pub url: Url,
+    /// The response's URL.
+    pub final_url: Url,
+    /// Whether the response was CORS-cross-origin.
+    pub muted_errors: bool,
+}
+
+impl StoredRegistration {
+    /// The record's imports and their bytes, for `map`.
+    pub fn imports_of(map: &ScriptResourceMap) -> (Vec<StoredImport>, Vec<Vec<u8>>) {
+        map.scripts()
+            .map(|(url, script)| {
+                (
+                    StoredImport {
+                        url: url.clone(),
+                        final_url: script.final_url.clone(),
+                        muted_errors: script.muted_errors,
+                    },
+                    script.bytes.clone(),
+                )
+            })
+            .unzip()
+    }
+
+    /// The script resource map of the restored worker: the record's imports
+    /// with `bytes` (in the same order). `None` if they do not match.
+    pub fn script_resource_map(&self, bytes: Vec<Vec<u8>>) -> Option<ScriptResourceMap> {
+        if bytes.len() != self.imported_scripts.len() {
+            return None;
+        }
+        let scripts = self
+            .imported_scripts
+            .iter()
+            .zip(bytes)
+            .map(|(import, bytes)| {
+                (
+                    import.url.clone(),
+                    ImportedScript {
+                        final_url: import.final_url.clone(),
+                        muted_errors: import.muted_errors,
+                        bytes,
+                    },
+                )
+            })
+            .collect();
+        Some(ScriptResourceMap::restored(scripts))
+    }
 }
 
 /// Why a stored record was not restored.
@@ -112,7 +170,31 @@ mod tests {
                 origins: AllowedOrigins::Any,
             }),
             handles_fetch: false,
+            imported_scripts: Vec::new(),
         }
+    }
+
+    #[test]
+    fn imports_go_with_their_bytes() {
+        let mut map = ScriptResourceMap::default();
+        let url = Url::parse("https://api.example/lib.js").unwrap();
+        let script = ImportedScript {
+            final_url: Url::parse("https://cdn.example/lib.js").unwrap(),
+            muted_errors: true,
+            bytes: b"lib()".to_vec(),
+        };
+        map.record(url, script);
+        let (imports, bytes) = StoredRegistration::imports_of(&map);
+        let mut stored = record();
+        stored.imported_scripts = imports;
+        let back = StoredRegistration::from_json(&stored.to_json(), "https://api.example").unwrap();
+        let mut restored = back.script_resource_map(bytes).unwrap();
+        assert!(restored.is_sealed());
+        restored.seal();
+        let mut expected = map.clone();
+        expected.seal();
+        assert_eq!(restored, expected);
+        assert_eq!(back.script_resource_map(Vec::new()), None);
     }
 
     #[test]

@@ -53,10 +53,11 @@ OPTIONS:
                         or holds no certificate: exit 64. Certificate errors
                         are never ignored.
     --profile DIR       Keep the profile in DIR (created if missing; Servo's
-                        Opts.config_dir): client storage and the Cache API's
-                        databases, so a cache filled in one run is there in
-                        the next. Without it, every run has a new profile in
-                        a temporary directory, removed at exit.
+                        Opts.config_dir): client storage, the Cache API's
+                        databases and the service worker registrations, so
+                        a cache filled or a worker activated in one run is
+                        there in the next. Without it, every run has a new
+                        profile in a temporary directory, removed at exit.
     --timeout SECONDS   Give up after SECONDS (default 30; decimals allowed).
     --window-size WxH   Viewport size in pixels (default 800x600).
     --show-registrations[=table|json]
