@@ -10,12 +10,11 @@
 //! any `open()`. A run on another profile does not see it.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::{Resource, run_shell, serve};
+use support::{Profile, Resource, run_shell, serve};
 
 const PUT: &str = r#"<!doctype html>
 <script>
@@ -59,8 +58,8 @@ fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
     ]));
     let profile = Profile::new("kept");
     let other = Profile::new("other");
-    let profile_arg = profile.0.to_string_lossy().into_owned();
-    let other_arg = other.0.to_string_lossy().into_owned();
+    let profile_arg = profile.arg();
+    let other_arg = other.arg();
 
     // The first run stores the response (and reads it back: the Cache works).
     let first = run_shell(
@@ -102,23 +101,4 @@ fn a_cache_filled_in_one_run_is_there_in_the_next_on_the_same_profile() {
     elsewhere.assert_stdout_line("[page] log has false, names ");
     elsewhere.assert_stdout_line("[page] log caches.match nothing");
     elsewhere.assert_stdout_line("[page] log found nothing");
-}
-
-/// A profile directory of this test, in cargo's temporary directory for
-/// integration tests; removed when dropped.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new(name: &str) -> Profile {
-        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("cache-profile-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Profile(path)
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::{Resource, run_shell, serve};
+use support::{ACTIVATE_JS, Resource, run_shell, serve};
 
 /// Origin A (`127.0.0.1`): embeds B's frame, waits for B's worker to be
 /// activated, then fetches resources of B.
@@ -60,17 +60,11 @@ document.documentElement.append(frame);
 /// Origin B (`localhost`): registers its service worker for `/scope/` and
 /// tells the parent once it is activated.
 const FRAME: &str = r#"<!doctype html>
+<script src="/activate.js"></script>
 <script>
-(async () => {
-  const registration = await navigator.serviceWorker.register("/sw.js", {scope: "/scope/"});
-  const worker = registration.installing || registration.waiting || registration.active;
-  if (worker.state !== "activated") {
-    await new Promise(resolve => worker.addEventListener("statechange", () => {
-      if (worker.state === "activated") resolve();
-    }));
-  }
-  parent.postMessage("activated", "*");
-})().catch(e => parent.postMessage(`failed: ${e}`, "*"));
+registerAndActivate("/sw.js", {scope: "/scope/"}).then(
+  () => parent.postMessage("activated", "*"),
+  e => parent.postMessage(`failed: ${e}`, "*"));
 addEventListener("message", async () => {
   const response = await fetch("/scope/inside.txt?same-origin");
   parent.postMessage(`same-origin ${response.status} ${await response.text()}`, "*");
@@ -101,6 +95,10 @@ fn a_foreign_worker_answers_requests_in_its_scope_and_only_those() {
     let port = serve(HashMap::from([
         ("/", Resource::new("text/html", PAGE)),
         ("/frame.html", Resource::new("text/html", FRAME)),
+        (
+            "/activate.js",
+            Resource::new("application/javascript", ACTIVATE_JS),
+        ),
         ("/sw.js", Resource::new("application/javascript", WORKER)),
         (
             "/scope/inside.txt",

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 #[path = "../support/mod.rs"]
 mod support;
 
-use support::{Resource, Server, hosts_file, run_shell, serve, shell_binary};
+use support::{ACTIVATE_JS, Profile, Resource, Server, hosts_file, run_shell, serve, shell_binary};
 
 /// Origin A, first run: embeds B's frame, which registers B's worker; once
 /// it is activated, fetches B's data (answered by B's worker).
@@ -67,17 +67,10 @@ async function show(name, url) {
 
 /// Origin B: registers its worker and tells the parent once activated.
 const FRAME: &str = r#"<!doctype html>
+<script src="/activate.js"></script>
 <script>
-(async () => {
-  const registration = await navigator.serviceWorker.register("/sw.js");
-  const worker = registration.installing || registration.waiting || registration.active;
-  if (worker.state !== "activated") {
-    await new Promise(resolve => worker.addEventListener("statechange", () => {
-      if (worker.state === "activated") resolve();
-    }));
-  }
-  parent.postMessage("activated", "*");
-})().catch(e => parent.postMessage(`failed: ${e}`, "*"));
+registerAndActivate("/sw.js").then(() => parent.postMessage("activated", "*"),
+                                   e => parent.postMessage(`failed: ${e}`, "*"));
 </script>"#;
 
 /// B's worker: imports a script, caches its data at install, answers from
@@ -102,6 +95,10 @@ const LIB: &str = r#"self.label = text => `${text} (via lib)`;"#;
 fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network() {
     let mut b = Server::start(HashMap::from([
         ("/frame.html", Resource::new("text/html", FRAME)),
+        (
+            "/activate.js",
+            Resource::new("application/javascript", ACTIVATE_JS),
+        ),
         ("/sw.js", Resource::new("application/javascript", WORKER)),
         ("/lib.js", Resource::new("application/javascript", LIB)),
         (
@@ -117,8 +114,8 @@ fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network
         ("/first.html", Resource::new("text/html", FIRST)),
         ("/second.html", Resource::new("text/html", SECOND)),
     ]));
-    let profile = Profile::new("foreign");
-    let other = Profile::new("foreign-other");
+    let profile = Profile::new("registrations");
+    let other = Profile::new("registrations-other");
     let b_port = b.port;
 
     // The first run installs B's worker, which caches the item; the worker
@@ -175,6 +172,7 @@ fn a_foreign_worker_installed_in_one_run_answers_in_the_next_without_the_network
 /// ...), each filling a cache at install; logs `activated N` once worker N
 /// is activated. Meanwhile it keeps putting entries in a cache of its own.
 const REGISTER_MANY: &str = r#"<!doctype html>
+<script src="/activate.js"></script>
 <script>
 (async () => {
   const cache = await caches.open("page");
@@ -186,13 +184,7 @@ const REGISTER_MANY: &str = r#"<!doctype html>
     }
   })();
   for (let i = 0; i < 200; i++) {
-    const registration = await navigator.serviceWorker.register("/many-sw.js", {scope: `/s/${i}/`});
-    const worker = registration.installing || registration.waiting || registration.active;
-    if (worker.state !== "activated") {
-      await new Promise(resolve => worker.addEventListener("statechange", () => {
-        if (worker.state === "activated") resolve();
-      }));
-    }
+    await registerAndActivate("/many-sw.js", {scope: `/s/${i}/`});
     console.log(`activated ${i}`);
   }
 })().catch(e => console.log(`failed: ${e}`));
@@ -230,6 +222,10 @@ const CHECK: &str = r#"<!doctype html>
 fn a_kill_while_writing_loses_no_activated_registration() {
     let port = serve(HashMap::from([
         ("/many.html", Resource::new("text/html", REGISTER_MANY)),
+        (
+            "/activate.js",
+            Resource::new("application/javascript", ACTIVATE_JS),
+        ),
         ("/check.html", Resource::new("text/html", CHECK)),
         (
             "/many-sw.js",
@@ -346,29 +342,4 @@ fn sqlite_files(directory: &Path) -> Vec<PathBuf> {
         }
     }
     found
-}
-
-/// A profile directory of this test, in cargo's temporary directory for
-/// integration tests; removed when dropped.
-struct Profile(PathBuf);
-
-impl Profile {
-    fn new(name: &str) -> Profile {
-        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "registration-profile-{}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        Profile(path)
-    }
-
-    fn arg(&self) -> String {
-        self.0.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Profile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -19,6 +19,49 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+/// A script for pages of the tests, served as `/activate.js`:
+/// `registerAndActivate(script, options)` registers a service worker and
+/// resolves with its registration once the worker is activated.
+#[allow(dead_code)] // Not every test binary registers a worker.
+pub const ACTIVATE_JS: &str = r#"
+async function registerAndActivate(script, options) {
+  const registration = await navigator.serviceWorker.register(script, options);
+  const worker = registration.installing || registration.waiting || registration.active;
+  if (worker.state !== "activated") {
+    await new Promise(resolve => worker.addEventListener("statechange", () => {
+      if (worker.state === "activated") resolve();
+    }));
+  }
+  return registration;
+}
+"#;
+
+/// A profile directory (`servo-ff --profile`) of a test, in cargo's
+/// temporary directory for integration tests; removed when dropped.
+#[allow(dead_code)] // Not every test binary keeps a profile.
+pub struct Profile(pub PathBuf);
+
+#[allow(dead_code)]
+impl Profile {
+    pub fn new(name: &str) -> Profile {
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("profile-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        Profile(path)
+    }
+
+    /// The `--profile` argument.
+    pub fn arg(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A fixed response.
 #[derive(Clone)]
 pub struct Resource {
