@@ -20,6 +20,12 @@ patched one, once dispatch works):
   ff-synthetic      answered by the worker: respondWith({response: new
                     Response(same 64 bytes), origin})
   ff-passthrough    answered with respondWith(fetch(event.request))
+  ff-buffered       the worker's fetch(event.request), its body read whole,
+                    answered as a new Response of those bytes (no body
+                    stream to relay)
+  ff-fetchonly      the worker's fetch(event.request), its body left alone,
+                    answered with the synthetic 64 bytes (the cost of the
+                    worker's own fetch without any body relay)
   concurrent-1000   1,000 intercepted fetches at once; each answer must
                     echo its own request's number (none lost, none crossed)
 
@@ -86,6 +92,8 @@ async function concurrent() {
         (await (await fetch(`${remote}/ff/echo/c?7`)).text()) === "echo 7") {
       await time("ff-synthetic", `${remote}/ff/synthetic/r`);
       await time("ff-passthrough", `${remote}/ff/passthrough/r`);
+      await time("ff-buffered", `${remote}/ff/buffered/r`);
+      await time("ff-fetchonly", `${remote}/ff/fetchonly/r`);
       await concurrent();
     } else {
       console.log(`bench note the foreign fetch worker did not answer`);
@@ -220,6 +228,12 @@ self.addEventListener("foreignfetch", event => {
     event.respondWith(Promise.resolve({
       response: new Response(`echo ${url.search.slice(1)}`), origin: event.origin,
     }));
+  } else if (url.pathname.startsWith("/ff/buffered/")) {
+    event.respondWith(fetch(event.request).then(r => r.arrayBuffer())
+      .then(bytes => ({response: new Response(bytes), origin: event.origin})));
+  } else if (url.pathname.startsWith("/ff/fetchonly/")) {
+    event.respondWith(fetch(event.request)
+      .then(() => ({response: new Response(BODY), origin: event.origin})));
   } else if (url.pathname.startsWith("/ff/passthrough/")) {
     event.respondWith(fetch(event.request).then(response => ({response, origin: event.origin})));
   }
@@ -227,7 +241,7 @@ self.addEventListener("foreignfetch", event => {
 """
 
 NON_MATCHING = ["same-origin", "cross-origin", "cross-origin-sw"]
-FOREIGN = ["ff-synthetic", "ff-passthrough"]
+FOREIGN = ["ff-synthetic", "ff-passthrough", "ff-buffered", "ff-fetchonly"]
 CONTROLLED = ["fe-synthetic", "fe-none"]
 
 
@@ -250,7 +264,7 @@ def handler_for(n, concurrent):
             elif path == "/ctl-sw.js":
                 body, kind = CTL_WORKER.encode(), "text/javascript"
             elif path in ("/r", "/scope/r", "/ff/passthrough/r", "/ff/synthetic/r",
-                          "/ctl/none/r", "/ctl/synthetic/r"):
+                          "/ff/buffered/r", "/ff/fetchonly/r", "/ctl/none/r", "/ctl/synthetic/r"):
                 body, kind = b"x" * 64, "text/plain"
             else:
                 self.send_error(404)
