@@ -13,6 +13,10 @@
 //! - A shell killed with SIGKILL while registrations and cache entries are
 //!   being written restarts with every registration whose activation a page
 //!   saw, and with databases that SQLite finds intact.
+//! - A shell killed while one scope's worker is replaced again and again
+//!   restarts with that scope's registration whole: the last replacement a
+//!   page saw activated (or the next one), never an older one, and its
+//!   worker answers as that script.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader};
@@ -273,6 +277,118 @@ fn a_kill_while_writing_loses_no_activated_registration() {
                 .expect("integrity check");
             assert_eq!(result, "ok", "{}", database.display());
         }
+    }
+}
+
+/// Origin B: replaces the worker of one scope again and again, cycling
+/// through three scripts; logs `activated N` after replacement N (script
+/// `flip-{N % 3}.js`) is activated.
+const FLIP: &str = r#"<!doctype html>
+<script src="/activate.js"></script>
+<script>
+(async () => {
+  for (let i = 0; i < 500; i++) {
+    await registerAndActivate(`/flip-${i % 3}.js`, {scope: "/flip/"});
+    console.log(`activated ${i}`);
+  }
+})().catch(e => console.log(`failed: ${e}`));
+</script>"#;
+
+/// A version of the flipping worker: answers foreign fetches with its name.
+fn flip_worker(version: u8) -> String {
+    format!(
+        r#"
+self.addEventListener("install", event => {{
+  event.registerForeignFetch({{scopes: [self.registration.scope], origins: ["*"]}});
+}});
+self.addEventListener("foreignfetch", event => {{
+  event.respondWith({{response: new Response("flip-{version}"), origin: event.origin}});
+}});
+"#
+    )
+}
+
+/// Origin A: asks B's flipping worker.
+const ASK_FLIP: &str = r#"<!doctype html>
+<script>
+(async () => {
+  const b = `http://localhost:${location.port}`;
+  try {
+    const response = await fetch(`${b}/flip/item`);
+    console.log(`answer ${await response.text()}`);
+  } catch (e) {
+    console.log(`answer failed: ${e.name}`);
+  }
+  console.log("servo-ff:done");
+})();
+</script>"#;
+
+#[test]
+fn a_kill_while_a_registration_is_replaced_leaves_the_old_or_the_new_one() {
+    let port = serve(HashMap::from([
+        ("/flip.html", Resource::new("text/html", FLIP)),
+        (
+            "/activate.js",
+            Resource::new("application/javascript", ACTIVATE_JS),
+        ),
+        (
+            "/flip-0.js",
+            Resource::new("application/javascript", flip_worker(0)),
+        ),
+        (
+            "/flip-1.js",
+            Resource::new("application/javascript", flip_worker(1)),
+        ),
+        (
+            "/flip-2.js",
+            Resource::new("application/javascript", flip_worker(2)),
+        ),
+        // The network's answer, which the worker must hide.
+        (
+            "/flip/item",
+            Resource::new("text/plain", "network").header("Access-Control-Allow-Origin", "*"),
+        ),
+        ("/ask.html", Resource::new("text/html", ASK_FLIP)),
+    ]));
+    let profile = Profile::new("flip");
+    for kill_after in [2, 5, 9] {
+        let activated = run_and_kill(
+            &format!("http://localhost:{port}/flip.html"),
+            &profile.arg(),
+            kill_after,
+        );
+        assert!(
+            activated.len() >= kill_after,
+            "only {activated:?} activated before the kill"
+        );
+        let last = *activated.last().expect("a replacement activated");
+        eprintln!("killed after replacement {last} was activated");
+
+        // After the restart, the scope's registration is whole: its worker
+        // is one of the two scripts, runs, and answers as that script.
+        let ask = run_shell(
+            &format!("http://127.0.0.1:{port}/ask.html"),
+            &["--profile", &profile.arg(), "--show-registrations=json"],
+            &[],
+        );
+        assert_eq!(ask.status, Some(0), "run after the kill\n{ask}");
+        let scope = format!("http://localhost:{port}/flip/");
+        let listed = |version: usize| {
+            ask.stdout.contains(&format!(
+                r#""scope":"{scope}","script_url":"http://localhost:{port}/flip-{version}.js""#
+            ))
+        };
+        let versions: Vec<usize> = (0..3).filter(|version| listed(*version)).collect();
+        let [version] = versions[..] else {
+            panic!("not exactly one registration for {scope}\n{ask}");
+        };
+        ask.assert_stdout_line(&format!("[page] log answer flip-{version}"));
+        // The last replacement a page saw activated, or the next one if its
+        // write committed before the kill: never an older one.
+        assert!(
+            version == last % 3 || version == (last + 1) % 3,
+            "replacement {last} was seen activated, but flip-{version} came back\n{ask}"
+        );
     }
 }
 
