@@ -298,7 +298,9 @@ def run_test(args, test, meta, config, hosts_file, log_dir):
     url = test_origin(config, test) + "/" + urllib.parse.quote(test)
     cmd = [args.shell, "--hosts-file", hosts_file,
            "--certificate-path", config.ssl_config["ca_cert_path"], "--timeout", str(timeout)]
-    for pref in meta["prefs"]:
+    # The command line's prefs come last: the shell applies them over the
+    # expectation files'.
+    for pref in meta["prefs"] + args.pref:
         cmd += ["--pref", pref]
     cmd.append(url)
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
@@ -521,6 +523,9 @@ def parse_args(argv):
                         help="seconds per test file, x%d for <meta name=timeout content=long>" % LONG_FACTOR)
     parser.add_argument("--json", default=DEFAULT_JSON, help="where to write the results (%(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="test files run at once (%(default)s)")
+    parser.add_argument("--pref", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Servo preference for every test, over those of wpt/meta "
+                             "(repeatable)")
     parser.add_argument("--list", action="store_true", help="list the tests and exit")
     parser.add_argument("--self-test", action="store_true",
                         help="check that the runner reports a wrong expectation (runner_selftest.py)")

@@ -79,6 +79,7 @@ impl Resource {
         }
     }
 
+    #[allow(dead_code)] // Not every test binary sends headers.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -221,6 +222,7 @@ impl ShellRun {
         );
     }
 
+    #[allow(dead_code)] // Not every test binary reads stderr.
     pub fn stderr_contains(&self, text: &str) -> bool {
         self.stderr.contains(text)
     }

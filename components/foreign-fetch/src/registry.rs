@@ -30,10 +30,11 @@ use crate::scope_match::{self, scope_key};
 
 /// Which storage partition a registration lives in (docs/feature.md §6).
 ///
-/// Today Servo does not partition service workers, and every registration is
-/// [`PartitionKey::Unpartitioned`]. With partitioning on, a registration made
-/// while browsing a top-level site only serves requests made under that same
-/// top-level site; the worker's origin is part of the registration already.
+/// With partitioning off (Servo's `dom_serviceworker_partitioned`, off by
+/// default), every registration is [`PartitionKey::Unpartitioned`]. With it
+/// on, a registration made while browsing a top-level site only serves
+/// requests made under that same top-level site; the worker's origin is part
+/// of the registration already.
 #[derive(Clone, Debug, Default, Deserialize, Eq, Hash, PartialEq, Serialize)]
 pub enum PartitionKey {
     /// One shared partition (no double-keying).
@@ -43,6 +44,17 @@ pub enum PartitionKey {
     /// scheme and registrable domain (e.g. `https://example.com`); computing
     /// it (with the public suffix list) is the caller's job.
     TopLevelSite(String),
+}
+
+impl PartitionKey {
+    /// The partition of a client whose top-level site is `top_level_site`
+    /// when partitioning is on, `None` when it is off.
+    pub fn of(top_level_site: Option<&str>) -> PartitionKey {
+        match top_level_site {
+            Some(site) => PartitionKey::TopLevelSite(site.to_owned()),
+            None => PartitionKey::Unpartitioned,
+        }
+    }
 }
 
 /// Identifies a registration across processes (assigned by whoever owns the

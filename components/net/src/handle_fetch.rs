@@ -21,6 +21,7 @@ use foreign_fetch::handle_fetch::{self, Route};
 use foreign_fetch::registry::{ClientInfo, Controller, FrameType, PartitionKey, Registry};
 use foreign_fetch::request::RequestSnapshot;
 use log::debug;
+use net_traits::pub_domains::obtain_a_site;
 use net_traits::request::{Destination, Request, ServiceWorkersMode};
 use parking_lot::RwLock;
 use servo_base::id::PipelineId;
@@ -29,7 +30,7 @@ use servo_url::ServoUrl;
 use crate::event::{Dispatch, Event, EventKind};
 use crate::{
     Answered, LOG_TARGET, ServiceWorkerManagers, client_id, client_key, dispatch_timeout,
-    request_snapshot,
+    partition, request_snapshot,
 };
 
 /// What Handle Fetch did with a request.
@@ -138,7 +139,16 @@ fn dispatch(
         client_id: client_id(pipeline),
         resulting_client_id: String::new(),
     };
-    let dispatch = send(event, request, &controller, snapshot, sw_managers, timeout);
+    let key = partition(request);
+    let dispatch = send(
+        event,
+        request,
+        &controller,
+        key,
+        snapshot,
+        sw_managers,
+        timeout,
+    );
     (None, dispatch)
 }
 
@@ -160,14 +170,11 @@ fn navigation(
     }
     let url = request.current_url();
     let snapshot = request_snapshot(request);
+    let key = navigation_partition(request);
     let controller = {
         let mut registry = registry.write();
         let controller = match handle_fetch::route(&snapshot) {
-            Route::Navigation => handle_fetch::navigation_registration(
-                &registry,
-                &PartitionKey::Unpartitioned,
-                &snapshot,
-            ),
+            Route::Navigation => handle_fetch::navigation_registration(&registry, &key, &snapshot),
             // `embed` and `object`: their fetch's pipeline is the
             // document's that contains them, which this does not change.
             Route::Skip(handle_fetch::Skip::Plugin(_)) => return (None, None),
@@ -230,16 +237,40 @@ fn navigation(
         client_id: String::new(),
         resulting_client_id: client_id(pipeline),
     };
-    let dispatch = send(event, request, &controller, snapshot, sw_managers, timeout);
+    let dispatch = send(
+        event,
+        request,
+        &controller,
+        key,
+        snapshot,
+        sw_managers,
+        timeout,
+    );
     (Some(controller), dispatch)
 }
 
-/// The clients that the registration whose scope is `scope` controls, as its
-/// worker's `Clients.matchAll()` lists them
+/// The partition of the document a navigation creates: with service workers
+/// partitioned, a top-level document's own site (of the URL it ends on), a
+/// nested document's top-level site.
+fn navigation_partition(request: &Request) -> PartitionKey {
+    match partition(request) {
+        PartitionKey::TopLevelSite(_) if request.destination == Destination::Document => {
+            PartitionKey::TopLevelSite(obtain_a_site(&request.current_url().origin()))
+        },
+        key => key,
+    }
+}
+
+/// The clients that the registration whose scope is `scope` in partition
+/// `key` controls, as its worker's `Clients.matchAll()` lists them
 /// (<https://w3c.github.io/ServiceWorker/#clients-matchall>).
-pub fn controlled_clients(registry: &RwLock<Registry>, scope: &url::Url) -> Vec<ClientInfo> {
+pub fn controlled_clients(
+    registry: &RwLock<Registry>,
+    key: &PartitionKey,
+    scope: &url::Url,
+) -> Vec<ClientInfo> {
     let registry = registry.read();
-    match registry.get(&PartitionKey::Unpartitioned, scope) {
+    match registry.get(key, scope) {
         Some(registration) => registry.clients_of(registration.id),
         None => Vec::new(),
     }
@@ -254,18 +285,19 @@ pub fn forget_client(registry: &RwLock<Registry>, pipeline: PipelineId) {
 }
 
 /// Fire `event` at the active worker of `controller`, through the manager
-/// of the registration's origin.
+/// of the registration's origin in partition `key`.
 fn send(
     event: EventKind,
     request: &Request,
     controller: &Controller,
+    key: PartitionKey,
     snapshot: RequestSnapshot,
     sw_managers: &ServiceWorkerManagers,
     timeout: Option<Duration>,
 ) -> Option<Dispatch> {
     let url = request.current_url();
     let origin = ServoUrl::from_url(controller.scope.clone()).origin();
-    let Some(manager) = sw_managers.read().get(&origin).cloned() else {
+    let Some(manager) = sw_managers.read().get(&(key, origin)).cloned() else {
         debug!(
             target: LOG_TARGET,
             "http fetch step 3.1: {url}: no service worker manager for {}",
@@ -462,7 +494,7 @@ mod tests {
         // Its controller's Clients lists it, until it is gone.
         let scope = url::Url::parse(SCOPE).unwrap();
         assert_eq!(
-            controlled_clients(&registry, &scope),
+            controlled_clients(&registry, &PartitionKey::Unpartitioned, &scope),
             vec![ClientInfo {
                 id: client_id(pipeline(3)),
                 url: url::Url::parse("http://localhost:8000/app/page.html").unwrap(),
@@ -470,7 +502,7 @@ mod tests {
             }]
         );
         forget_client(&registry, pipeline(3));
-        assert!(controlled_clients(&registry, &scope).is_empty());
+        assert!(controlled_clients(&registry, &PartitionKey::Unpartitioned, &scope).is_empty());
         assert!(
             registry
                 .read()

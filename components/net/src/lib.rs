@@ -58,15 +58,27 @@ pub use snapshot::{request_builder, request_snapshot};
 /// The log target of every foreign fetch diagnostic, for `RUST_LOG`.
 pub const LOG_TARGET: &str = "foreign_fetch";
 
-/// Each origin's service worker manager, as `servo-net` keeps them
-/// (`CoreResourceMsg::NetworkMediator`).
+/// The service worker manager of each origin in each partition, as
+/// `servo-net` keeps them (`CoreResourceMsg::NetworkMediator`).
 pub type ServiceWorkerManagers =
-    RwLock<HashMap<ImmutableOrigin, GenericSender<ServiceWorkerManagerRequest>>>;
+    RwLock<HashMap<(PartitionKey, ImmutableOrigin), GenericSender<ServiceWorkerManagerRequest>>>;
 
 /// The foreign fetch registrations, shared by the resource thread (which
 /// applies the managers' `CoreResourceMsg::ForeignFetchRegistry` updates)
 /// and every fetch.
 pub type SharedRegistry = Arc<RwLock<Registry>>;
+
+/// The partition of `request`'s client: its top-level site when service
+/// workers are partitioned (Servo's `dom_serviceworker_partitioned`), which
+/// the client's global put on the request.
+fn partition(request: &Request) -> PartitionKey {
+    PartitionKey::of(
+        request
+            .client
+            .as_ref()
+            .and_then(|client| client.top_level_site.as_deref()),
+    )
+}
 
 /// The `dom_serviceworker_timeout_seconds` preference (default 60): how long
 /// a fetch waits for a service worker's answer (see
@@ -129,10 +141,8 @@ fn dispatch(
     // foreign fetches at all? (A lookup in a hash map, no allocation but the
     // origin.)
     let url_origin = Origin::from_url(url.as_url());
-    if !registry
-        .read()
-        .has_foreign_registrations(&PartitionKey::Unpartitioned, &url_origin)
-    {
+    let key = partition(request);
+    if !registry.read().has_foreign_registrations(&key, &url_origin) {
         debug!(
             target: LOG_TARGET,
             "http fetch step 3.2: {url}: no foreign fetch registration for {}",
@@ -153,9 +163,7 @@ fn dispatch(
     // origin and its list of foreign fetch origins.
     let registration_id = {
         let registry = registry.read();
-        let Some(registration) =
-            registry.lookup(&PartitionKey::Unpartitioned, url.as_url(), &snapshot.origin)
-        else {
+        let Some(registration) = registry.lookup(&key, url.as_url(), &snapshot.origin) else {
             debug!(
                 target: LOG_TARGET,
                 "http fetch step 3.2: {url}: no foreign fetch registration matches"
@@ -169,7 +177,7 @@ fn dispatch(
         );
         registration.id
     };
-    let Some(manager) = sw_managers.read().get(&url.origin()).cloned() else {
+    let Some(manager) = sw_managers.read().get(&(key, url.origin())).cloned() else {
         debug!(
             target: LOG_TARGET,
             "http fetch step 3.2: {url}: no service worker manager for the registration"
@@ -257,9 +265,13 @@ pub(crate) mod tests {
     ) {
         let (sender, receiver) = generic_channel::channel().unwrap();
         let managers = ServiceWorkerManagers::default();
-        managers
-            .write()
-            .insert(url("http://localhost:8000/").origin(), sender);
+        managers.write().insert(
+            (
+                PartitionKey::Unpartitioned,
+                url("http://localhost:8000/").origin(),
+            ),
+            sender,
+        );
         (managers, receiver)
     }
 
@@ -403,6 +415,52 @@ pub(crate) mod tests {
         };
         assert_eq!(registration_id, RegistrationId(9));
         assert_eq!(fetch_id, sent.fetch_id);
+    }
+
+    #[test]
+    fn a_request_matches_only_the_registrations_of_its_partition() {
+        let (managers, receiver) = managers();
+        let registry = registry(WorkerState::Activated);
+        let mut request = snapshot::tests::cross_origin_fetch();
+        let site = "http://127.0.0.1".to_owned();
+        if let Some(client) = request.client.as_mut() {
+            client.top_level_site = Some(site.clone());
+        }
+        // Unpartitioned, the registration serves the request.
+        let unpartitioned = snapshot::tests::cross_origin_fetch();
+        assert!(dispatch(&unpartitioned, &managers, &registry, None).is_some());
+        assert!(receiver.recv().is_ok());
+        // Under a top-level site, it does not: nothing is sent.
+        assert!(dispatch(&request, &managers, &registry, None).is_none());
+        assert!(receiver.try_recv().is_err());
+        // The same registration made under that site serves it, through the
+        // manager of that partition.
+        let key = PartitionKey::TopLevelSite(site);
+        let Some(registration) = registry
+            .read()
+            .get(
+                &PartitionKey::Unpartitioned,
+                &url::Url::parse("http://localhost:8000/fonts/").unwrap(),
+            )
+            .cloned()
+        else {
+            panic!("no registration");
+        };
+        registry.write().apply(RegistryUpdate::Set {
+            key: key.clone(),
+            registration,
+        });
+        assert!(
+            dispatch(&request, &managers, &registry, None).is_none(),
+            "no manager"
+        );
+        let (sender, partitioned) = generic_channel::channel().unwrap();
+        managers
+            .write()
+            .insert((key, url("http://localhost:8000/").origin()), sender);
+        assert!(dispatch(&request, &managers, &registry, None).is_some());
+        assert!(partitioned.recv().is_ok());
+        assert!(receiver.try_recv().is_err());
     }
 
     #[test]

@@ -129,6 +129,10 @@ pub fn process_link_headers(
             response_url: response_url.clone(),
             webview_id: request.target_webview_id,
             pipeline_id: request.pipeline_id,
+            top_level_site: request
+                .client
+                .as_ref()
+                .and_then(|client| client.top_level_site.clone()),
         };
         if registrar.send(registration).is_err() {
             warn!(target: LOG_TARGET, "The constellation is gone; a serviceworker link is lost");

@@ -277,6 +277,7 @@ pub(crate) mod tests {
             is_nested_browsing_context: false,
             insecure_requests_policy: InsecureRequestsPolicy::DoNotUpgrade,
             has_trustworthy_ancestor_origin: false,
+            top_level_site: None,
         }
     }
 

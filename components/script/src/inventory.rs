@@ -79,6 +79,10 @@ pub struct ForeignFetchRecord {
 /// One registration.
 #[derive(Clone, Debug, Eq, PartialEq, Serialize)]
 pub struct RegistrationRecord {
+    /// The top-level site of the registration's partition, if service
+    /// workers are partitioned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_level_site: Option<String>,
     /// The registration's scope URL.
     pub scope: Url,
     /// The script URL of its newest worker (or of its latest job).
@@ -132,6 +136,7 @@ impl RegistrationRecord {
                 },
             });
         RegistrationRecord {
+            top_level_site: None,
             scope,
             script_url,
             registered_by,
@@ -141,26 +146,32 @@ impl RegistrationRecord {
     }
 }
 
-/// The registrations, by scope URL (a scope URL includes its origin).
-static INVENTORY: Mutex<BTreeMap<String, RegistrationRecord>> = Mutex::new(BTreeMap::new());
+/// The registrations, by scope URL (a scope URL includes its origin) and
+/// partition.
+type Key = (String, Option<String>);
+static INVENTORY: Mutex<BTreeMap<Key, RegistrationRecord>> = Mutex::new(BTreeMap::new());
 
 /// Record (or replace) a registration.
 pub fn record(registration: RegistrationRecord) {
+    let key = (
+        registration.scope.as_str().to_owned(),
+        registration.top_level_site.clone(),
+    );
     INVENTORY
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(registration.scope.as_str().to_owned(), registration);
+        .insert(key, registration);
 }
 
-/// Forget the registration of `scope`.
-pub fn remove(scope: &Url) {
+/// Forget the registration of `scope` in the partition of `top_level_site`.
+pub fn remove(scope: &Url, top_level_site: Option<&str>) {
     INVENTORY
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .remove(scope.as_str());
+        .remove(&(scope.as_str().to_owned(), top_level_site.map(str::to_owned)));
 }
 
-/// Every registration, ordered by scope URL.
+/// Every registration, ordered by scope URL, then partition.
 pub fn snapshot() -> Vec<RegistrationRecord> {
     INVENTORY
         .lock()
@@ -184,6 +195,9 @@ pub fn to_table(registrations: &[RegistrationRecord]) -> String {
             index + 1,
             registration.scope
         );
+        if let Some(site) = &registration.top_level_site {
+            let _ = writeln!(table, "  top-level site  {site}");
+        }
         let _ = writeln!(table, "  script          {}", registration.script_url);
         let _ = writeln!(
             table,
@@ -295,7 +309,7 @@ mod tests {
         let scope = registration.scope.clone();
         record(registration);
         assert!(snapshot().iter().any(|r| r.scope == scope));
-        remove(&scope);
+        remove(&scope, None);
         assert!(!snapshot().iter().any(|r| r.scope == scope));
     }
 
