@@ -15,12 +15,14 @@
 //! - Partitioned: under Y, before B's frame registers anything, nothing
 //!   answers for B (X's worker does not serve Y); then Y gets a worker of
 //!   its own (another token) and a cache of its own (without X's note), and
-//!   back under X, X's worker has X's token and note and not Y's. The
+//!   back under X, X's worker has X's token and note and not Y's. B's frame
+//!   (a page) has its caches partitioned the same way. The
 //!   registrations list shows B's scope twice, once per top-level site. A
 //!   second run on the same profile restores each partition's worker; a run
 //!   unpartitioned on that profile restores neither.
 //! - Unpartitioned: the same pages see one worker and one cache: Y is
-//!   answered by X's worker from the start, and sees X's note.
+//!   answered by X's worker from the start, and sees X's note; B's frame
+//!   under Y sees the caches B opened under X.
 
 use std::collections::HashMap;
 
@@ -59,7 +61,7 @@ function register() {
   });
 }
 (async () => {
-  if (await state("before") === null) {
+  if (await state("before") === null || params.get("frame")) {
     console.log(`${name} frame: ${await register()}`);
   }
   if (params.get("note")) {
@@ -76,13 +78,19 @@ function register() {
 })();
 </script>"#;
 
-/// B's frame: registers B's worker, tells the top-level page once it is
-/// activated.
+/// B's frame: lists its own caches and opens one, registers B's worker,
+/// and tells the top-level page once it is activated, with the caches it
+/// found.
 const FRAME: &str = r#"<!doctype html>
 <script src="/activate.js"></script>
 <script>
-registerAndActivate("/sw.js").then(() => top.postMessage("activated", "*"),
-                                   e => top.postMessage(`failed: ${e}`, "*"));
+(async () => {
+  const before = await caches.keys();
+  await caches.open("frame");
+  await registerAndActivate("/sw.js");
+  return `activated; caches before [${before.join(" ")}]`;
+})().then(message => top.postMessage(message, "*"),
+          e => top.postMessage(`failed: ${e}`, "*"));
 </script>"#;
 
 /// B's worker: its token and the pages' notes, in its Cache.
@@ -148,10 +156,11 @@ impl Sites {
         )
     }
 
-    /// X leaves note `x`, then Y leaves note `y`, then X looks again.
+    /// X leaves note `x`, then Y leaves note `y`, then X looks again; B's
+    /// frame is loaded under each (under X, first when nothing answers).
     fn tour(&self) -> String {
-        let back = self.x("");
-        let y = self.y(&format!("note=y&next={}", encode(&back)));
+        let back = self.x("frame=1");
+        let y = self.y(&format!("note=y&frame=1&next={}", encode(&back)));
         self.x(&format!("note=x&next={}", encode(&y)))
     }
 }
@@ -208,19 +217,22 @@ fn partitioned_each_top_level_site_gets_its_own_worker_and_cache() {
 
     // Under X: no worker yet; X registers one, which answers with X's note.
     run.assert_stdout_line("[page] log X before: failed TypeError");
-    run.assert_stdout_line("[page] log X frame: activated");
+    run.assert_stdout_line("[page] log X frame: activated; caches before []");
     assert_eq!(notes(&run, "[page] log X after: "), "[x]");
     let x_token = token(&run, "[page] log X after: ");
 
     // Under Y: X's worker does not answer (B's server has no such
     // resource); Y's own worker has another token and only Y's note.
+    // B's frame under Y does not see the caches B opened under X.
     run.assert_stdout_line("[page] log Y before: failed TypeError");
-    run.assert_stdout_line("[page] log Y frame: activated");
+    run.assert_stdout_line("[page] log Y frame: activated; caches before []");
     assert_eq!(notes(&run, "[page] log Y after: "), "[y]");
     let y_token = token(&run, "[page] log Y after: ");
     assert_ne!(x_token, y_token, "one worker served both sites\n{run}");
 
-    // Back under X: X's worker, X's cache.
+    // Back under X: X's worker, X's cache, and B's frame finds the caches
+    // B opened under X: its own and its worker's (one storage key).
+    run.assert_stdout_line("[page] log X frame: activated; caches before [frame state]");
     let lines: Vec<&str> = run
         .stdout
         .lines()
@@ -276,10 +288,12 @@ fn unpartitioned_every_top_level_site_shares_one_worker_and_cache() {
     assert_eq!(run.status, Some(0), "{run}");
 
     run.assert_stdout_line("[page] log X before: failed TypeError");
-    run.assert_stdout_line("[page] log X frame: activated");
+    run.assert_stdout_line("[page] log X frame: activated; caches before []");
     let x_token = token(&run, "[page] log X after: ");
     // Under Y, X's worker answers at once, with X's note; Y's note joins it.
     run.assert_stdout_line(&format!("[page] log Y before: token {x_token} notes [x]"));
+    // B's frame under Y sees the caches B opened under X.
+    run.assert_stdout_line("[page] log Y frame: activated; caches before [frame state]");
     run.assert_stdout_line(&format!("[page] log Y after: token {x_token} notes [x y]"));
     run.assert_stdout_line(&format!("[page] log X before: token {x_token} notes [x y]"));
 }

@@ -19,6 +19,7 @@ use walkdir::WalkDir;
 /// independently of `patches/patches.toml` (each crate's
 /// `.cargo_vcs_info.json` records the same `path_in_vcs`).
 const SERVO_PATHS: &[(&str, &str)] = &[
+    ("servo-config", "components/config"),
     ("servo-constellation", "components/constellation"),
     (
         "servo-constellation-traits",
