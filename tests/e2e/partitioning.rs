@@ -167,36 +167,29 @@ impl Sites {
 
 /// `value` as a query string component.
 fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (byte as char).to_string()
-            },
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The rest of the first stdout line that starts with `prefix`.
+fn line_after<'a>(run: &'a ShellRun, prefix: &str) -> &'a str {
+    run.stdout
+        .lines()
+        .find_map(|line| line.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no line {prefix:?}\n{run}"))
 }
 
 /// The token in the line `{prefix}token T notes [...]`.
 fn token(run: &ShellRun, prefix: &str) -> String {
-    let line = run
-        .stdout
-        .lines()
-        .find_map(|line| line.strip_prefix(prefix))
-        .unwrap_or_else(|| panic!("no line {prefix:?}\n{run}"));
+    let line = line_after(run, prefix);
     line.strip_prefix("token ")
         .and_then(|rest| rest.split(' ').next())
         .unwrap_or_else(|| panic!("no token in {line:?}\n{run}"))
         .to_owned()
 }
 
+/// The notes in the line `{prefix}token T notes [...]`.
 fn notes(run: &ShellRun, prefix: &str) -> String {
-    let line = run
-        .stdout
-        .lines()
-        .find_map(|line| line.strip_prefix(prefix))
-        .unwrap_or_else(|| panic!("no line {prefix:?}\n{run}"));
+    let line = line_after(run, prefix);
     line.split_once(" notes ")
         .map(|(_, notes)| notes.to_owned())
         .unwrap_or_else(|| panic!("no notes in {line:?}\n{run}"))
