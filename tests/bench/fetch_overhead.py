@@ -28,6 +28,11 @@ patched one, once dispatch works):
                     worker's own fetch without any body relay)
   concurrent-1000   1,000 intercepted fetches at once; each answer must
                     echo its own request's number (none lost, none crossed)
+  paired-*          the pass-through against the network, interleaved
+                    fetch by fetch (a network fetch of the service's /r,
+                    then a pass-through, or the other way round, N times):
+                    both see the same moments of the machine, so their
+                    ratio is not moved by drift between scenarios
 
 and, in a frame controlled by the page origin's own service worker (Handle
 Fetch; the patched shell only):
@@ -67,6 +72,21 @@ async function time(name, url) {
   for (let i = 0; i < N; i++) await (await fetch(`${url}?${i}`)).text();
   console.log(`bench ${name} ${(performance.now() - start) / N}`);
 }
+// `a` and `b` in turn (the order swapped every other time), each summed on
+// its own: the two see the same moments of the machine.
+async function paired(a, b) {
+  await (await fetch(a.url + "?warm")).text();
+  await (await fetch(b.url + "?warm")).text();
+  const total = {[a.name]: 0, [b.name]: 0};
+  for (let i = 0; i < N; i++) {
+    for (const {name, url} of i %% 2 ? [b, a] : [a, b]) {
+      const start = performance.now();
+      await (await fetch(`${url}?p${i}`)).text();
+      total[name] += performance.now() - start;
+    }
+  }
+  for (const [name, ms] of Object.entries(total)) console.log(`bench ${name} ${ms / N}`);
+}
 async function concurrent() {
   const start = performance.now();
   const answers = await Promise.all(Array.from({length: CONCURRENT}, (_, i) =>
@@ -94,6 +114,8 @@ async function concurrent() {
       await time("ff-passthrough", `${remote}/ff/passthrough/r`);
       await time("ff-buffered", `${remote}/ff/buffered/r`);
       await time("ff-fetchonly", `${remote}/ff/fetchonly/r`);
+      await paired({name: "paired-network", url: `${remote}/r`},
+                   {name: "paired-passthrough", url: `${remote}/ff/passthrough/r`});
       await concurrent();
     } else {
       console.log(`bench note the foreign fetch worker did not answer`);
@@ -243,6 +265,7 @@ self.addEventListener("foreignfetch", event => {
 NON_MATCHING = ["same-origin", "cross-origin", "cross-origin-sw"]
 FOREIGN = ["ff-synthetic", "ff-passthrough", "ff-buffered", "ff-fetchonly"]
 CONTROLLED = ["fe-synthetic", "fe-none"]
+PAIRED = ["paired-network", "paired-passthrough"]
 
 
 def handler_for(n, concurrent):
@@ -295,7 +318,7 @@ def run_once(shell, url, hosts, timeout):
         if not match:
             continue
         name, value = match.groups()
-        if name in NON_MATCHING + FOREIGN + CONTROLLED:
+        if name in NON_MATCHING + FOREIGN + CONTROLLED + PAIRED:
             results[name] = float(value)
         elif name.startswith("concurrent-"):
             ms, wrong = value.split()
@@ -359,6 +382,16 @@ def main():
             times = [r[0][scenario] for r in patched]
             ratios = [r[0][scenario] / r[0]["cross-origin"] for r in patched]
             print("%-16s  %-24s  %s" % (scenario, spread(times), spread(ratios, "%.3fx")))
+        if all(set(PAIRED) <= set(r[0]) for r in patched):
+            print()
+            print("The pass-through and the network, interleaved fetch by fetch (ms per fetch; "
+                  "ratio = pass-through / network, run by run):")
+            network = [r[0]["paired-network"] for r in patched]
+            through = [r[0]["paired-passthrough"] for r in patched]
+            ratios = [t / n for t, n in zip(through, network)]
+            print("%-16s  %-24s  %-24s  %s" % ("", "network", "pass-through", "ratio"))
+            print("%-16s  %-24s  %-24s  %s" % ("paired", spread(network), spread(through),
+                                               spread(ratios, "%.3fx")))
         batches = [r[1] for r in patched if r[1] is not None]
         wrong = sum(b[1] for b in batches)
         print("%d intercepted fetches at once: %s ms for the batch; %s" % (
