@@ -28,11 +28,12 @@ patched one, once dispatch works):
                     worker's own fetch without any body relay)
   concurrent-1000   1,000 intercepted fetches at once; each answer must
                     echo its own request's number (none lost, none crossed)
-  paired-*          the pass-through against the network, interleaved
-                    fetch by fetch (a network fetch of the service's /r,
-                    then a pass-through, or the other way round, N times):
-                    both see the same moments of the machine, so their
-                    ratio is not moved by drift between scenarios
+  paired-*          the network, ff-fetchonly and the pass-through,
+                    interleaved fetch by fetch (a network fetch of the
+                    service's /r, a fetch-only and a pass-through in turn,
+                    the order rotated each time, N times): all three see
+                    the same moments of the machine, so their ratios are
+                    not moved by drift between scenarios
 
 and, in a frame controlled by the page origin's own service worker (Handle
 Fetch; the patched shell only):
@@ -72,14 +73,17 @@ async function time(name, url) {
   for (let i = 0; i < N; i++) await (await fetch(`${url}?${i}`)).text();
   console.log(`bench ${name} ${(performance.now() - start) / N}`);
 }
-// `a` and `b` in turn (the order swapped every other time), each summed on
-// its own: the two see the same moments of the machine.
-async function paired(a, b) {
-  await (await fetch(a.url + "?warm")).text();
-  await (await fetch(b.url + "?warm")).text();
-  const total = {[a.name]: 0, [b.name]: 0};
+// Each of `scenarios` in turn (the order rotated each time), each summed on
+// its own: they see the same moments of the machine.
+async function paired(...scenarios) {
+  const total = {};
+  for (const {name, url} of scenarios) {
+    await (await fetch(url + "?warm")).text();
+    total[name] = 0;
+  }
   for (let i = 0; i < N; i++) {
-    for (const {name, url} of i %% 2 ? [b, a] : [a, b]) {
+    const k = i %% scenarios.length;
+    for (const {name, url} of [...scenarios.slice(k), ...scenarios.slice(0, k)]) {
       const start = performance.now();
       await (await fetch(`${url}?p${i}`)).text();
       total[name] += performance.now() - start;
@@ -115,6 +119,7 @@ async function concurrent() {
       await time("ff-buffered", `${remote}/ff/buffered/r`);
       await time("ff-fetchonly", `${remote}/ff/fetchonly/r`);
       await paired({name: "paired-network", url: `${remote}/r`},
+                   {name: "paired-fetchonly", url: `${remote}/ff/fetchonly/r`},
                    {name: "paired-passthrough", url: `${remote}/ff/passthrough/r`});
       await concurrent();
     } else {
@@ -265,7 +270,7 @@ self.addEventListener("foreignfetch", event => {
 NON_MATCHING = ["same-origin", "cross-origin", "cross-origin-sw"]
 FOREIGN = ["ff-synthetic", "ff-passthrough", "ff-buffered", "ff-fetchonly"]
 CONTROLLED = ["fe-synthetic", "fe-none"]
-PAIRED = ["paired-network", "paired-passthrough"]
+PAIRED = ["paired-network", "paired-fetchonly", "paired-passthrough"]
 
 
 def handler_for(n, concurrent):
@@ -384,14 +389,17 @@ def main():
             print("%-16s  %-24s  %s" % (scenario, spread(times), spread(ratios, "%.3fx")))
         if all(set(PAIRED) <= set(r[0]) for r in patched):
             print()
-            print("The pass-through and the network, interleaved fetch by fetch (ms per fetch; "
-                  "ratio = pass-through / network, run by run):")
-            network = [r[0]["paired-network"] for r in patched]
-            through = [r[0]["paired-passthrough"] for r in patched]
-            ratios = [t / n for t, n in zip(through, network)]
-            print("%-16s  %-24s  %-24s  %s" % ("", "network", "pass-through", "ratio"))
-            print("%-16s  %-24s  %-24s  %s" % ("paired", spread(network), spread(through),
-                                               spread(ratios, "%.3fx")))
+            print("The network, ff-fetchonly and the pass-through, interleaved fetch by fetch "
+                  "(ms per fetch; ratios run by run):")
+            ms = {name: [r[0][name] for r in patched] for name in PAIRED}
+            for name in PAIRED:
+                print("%-20s  %s" % (name, spread(ms[name])))
+            for a, b in (("paired-passthrough", "paired-network"),
+                         ("paired-fetchonly", "paired-network"),
+                         ("paired-passthrough", "paired-fetchonly")):
+                ratios = [x / y for x, y in zip(ms[a], ms[b])]
+                print("%-20s  %s" % ("%s / %s" % (a[len("paired-"):], b[len("paired-"):]),
+                                     spread(ratios, "%.3fx")))
         batches = [r[1] for r in patched if r[1] is not None]
         wrong = sum(b[1] for b in batches)
         print("%d intercepted fetches at once: %s ms for the batch; %s" % (
