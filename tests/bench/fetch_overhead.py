@@ -43,6 +43,14 @@ Fetch; the patched shell only):
   fe-none           a fetch handler that does not call respondWith(): the
                     network answers (the cost of being controlled)
 
+and, in lockstep (`--lockstep-runs`), the three scenarios no worker
+answers with both shells running at once and taking turns fetch by fetch
+(the server holds each shell's next fetch until the other has made its
+own; who goes first alternates fetch by fetch): both see the same moments
+of the machine, so the patched/unpatched ratio is not moved by drift
+between runs. The same lockstep with two unpatched shells (an A/A run)
+measures the resolution: its ratio would be 1.000 without noise.
+
 Prints, for each scenario, the time per fetch (min / median / max over the
 runs) in both shells, the patched/unpatched ratio of each run (min / median
 / max), the foreign fetch scenarios as ratios to the same run's
@@ -178,6 +186,75 @@ function activated(registration) {
 </script>
 """
 
+LOCKSTEP_PAGE = """<!doctype html>
+<body>
+<script>
+const N = %(n)d;
+const who = new URLSearchParams(location.search).get("who");
+const remote = `http://localhost:${location.port}`;
+let slot = 0;
+// Wait for this shell's turn (the server answers once the other shell has
+// made its fetch of the previous turn); `last` only says this shell is done.
+async function turn(last) {
+  const answer = await fetch(`/turn?who=${who}&i=${slot}${last ? "&last=1" : ""}`);
+  if (!answer.ok) throw new Error(`no turn ${slot}: ${answer.status}`);
+  await answer.text();
+}
+async function lockstep(name, url) {
+  await (await fetch(url + "?warm")).text();
+  let total = 0;
+  for (let i = 0; i < N; i++, slot++) {
+    await turn(false);
+    const start = performance.now();
+    await (await fetch(`${url}?${who}${i}`)).text();
+    total += performance.now() - start;
+  }
+  console.log(`bench ${name} ${total / N}`);
+}
+(async () => {
+  await lockstep("same-origin", "/r");
+  await lockstep("cross-origin", `${remote}/r`);
+  await new Promise(resolve => {
+    addEventListener("message", e => resolve(e.data), { once: true });
+    const frame = document.createElement("iframe");
+    frame.src = `${remote}/register.html`;
+    document.body.appendChild(frame);
+  });
+  await lockstep("cross-origin-sw", `${remote}/scope/r`);
+  await turn(true);
+  console.log("servo-ff:done");
+})().catch(e => { console.log(`bench error ${e}`); console.log("servo-ff:done"); });
+</script>
+"""
+
+
+class Lockstep:
+    """Turns for two shells: in slot i, `order[i % 2]` fetches first, then
+    the other. A shell's request for its turn in slot i says that it made
+    its fetch of slot i - 1."""
+
+    def __init__(self, first, second, timeout):
+        self.order = (first, second)
+        self.done = {first: -1, second: -1}
+        self.cond = threading.Condition()
+        self.timeout = timeout
+
+    def turn(self, who, i, last):
+        """Whether `who` may go in slot `i` (False: the other shell is gone)."""
+        if who not in self.done:
+            return False
+        other = self.order[1] if who == self.order[0] else self.order[0]
+        with self.cond:
+            self.done[who] = i - 1
+            self.cond.notify_all()
+            if last:
+                return True
+            # First in the slot: the other made its fetch of the previous
+            # slot; second: of this one.
+            need = i - 1 if who == self.order[i % 2] else i
+            return self.cond.wait_for(lambda: self.done[other] >= need, self.timeout)
+
+
 CTL_REGISTER = """<!doctype html>
 <script>
 // Registers the page origin's worker for /ctl/ and, once it is activated,
@@ -273,11 +350,23 @@ CONTROLLED = ["fe-synthetic", "fe-none"]
 PAIRED = ["paired-network", "paired-fetchonly", "paired-passthrough"]
 
 
-def handler_for(n, concurrent):
+def handler_for(n, concurrent, lockstep=None):
+    """`lockstep()` is the current run's `Lockstep`, if any."""
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            path = self.path.split("?")[0]
-            if path == "/":
+            path, _, query = self.path.partition("?")
+            if path == "/turn":
+                params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+                steps = lockstep() if lockstep else None
+                ok = steps is not None and steps.turn(
+                    params.get("who"), int(params.get("i", "0")), "last" in params)
+                body, kind = (b"go", "text/plain") if ok else (None, None)
+                if not ok:
+                    self.send_error(504)
+                    return
+            elif path == "/lockstep.html":
+                body, kind = (LOCKSTEP_PAGE % {"n": n}).encode(), "text/html"
+            elif path == "/":
                 body, kind = (PAGE % {"n": n, "concurrent": concurrent}).encode(), "text/html"
             elif path == "/register.html":
                 body, kind = REGISTER.encode(), "text/html"
@@ -336,6 +425,34 @@ def run_once(shell, url, hosts, timeout):
     return results, batch, notes
 
 
+def lockstep_once(shells, url, hosts, timeout):
+    """One lockstep run of two (name, shell) pairs at once; returns each
+    one's {scenario: ms per fetch}."""
+    procs = [
+        (name, subprocess.Popen(
+            [shell, "--hosts-file", hosts, "--timeout", str(timeout),
+             "%slockstep.html?who=%s" % (url, name)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        for name, shell in shells
+    ]
+    results = {}
+    for name, proc in procs:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout + 30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+        times = {}
+        for line in stdout.splitlines():
+            match = re.match(r"\[page\] \w+ bench (\S+) (.*)$", line)
+            if match and match.group(1) in NON_MATCHING:
+                times[match.group(1)] = float(match.group(2))
+        if proc.returncode != 0 or set(times) != set(NON_MATCHING):
+            sys.exit("lockstep: %s failed (exit %s)\n%s\n%s" % (name, proc.returncode, stdout, stderr))
+        results[name] = times
+    return results
+
+
 def spread(values, fmt="%.3f"):
     if not values:
         return "-"
@@ -350,22 +467,41 @@ def main():
     parser.add_argument("--concurrent", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument("--lockstep-runs", type=int, default=9,
+                        help="lockstep runs of each pair (patched + unpatched, and unpatched twice)")
+    parser.add_argument("--lockstep-fetches", type=int, default=1000)
     args = parser.parse_args()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(args.fetches, args.concurrent))
+    current = {"lockstep": None}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(
+        args.fetches, args.concurrent, lambda: current["lockstep"]))
+    lockstep_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(
+        args.lockstep_fetches, args.concurrent, lambda: current["lockstep"]))
+    threading.Thread(target=lockstep_server.serve_forever, daemon=True).start()
+    lockstep_url = "http://127.0.0.1:%d/" % lockstep_server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = "http://127.0.0.1:%d/" % server.server_address[1]
     with tempfile.NamedTemporaryFile("w", suffix=".hosts", delete=False) as hosts:
         hosts.write("127.0.0.1 localhost\n")
     runs = {"patched": [], "unpatched": []}
+    lockstep_runs = {"patched": [], "control": []}
     try:
         for run in range(args.runs):
             # Alternate, so that drift in the machine's load hits both alike.
             for name, shell in (("unpatched", args.unpatched), ("patched", args.patched)):
                 runs[name].append(run_once(shell, url, hosts.name, args.timeout))
             print("run %d/%d done" % (run + 1, args.runs), file=sys.stderr)
+        for run in range(args.lockstep_runs):
+            for pair, shells in (("patched", (("unpatched", args.unpatched), ("patched", args.patched))),
+                                 ("control", (("a", args.unpatched), ("b", args.unpatched)))):
+                # Who goes first in even slots alternates from run to run.
+                names = [name for name, _ in shells][::1 if run % 2 == 0 else -1]
+                current["lockstep"] = Lockstep(names[0], names[1], args.timeout)
+                lockstep_runs[pair].append(lockstep_once(shells, lockstep_url, hosts.name, args.timeout))
+            print("lockstep run %d/%d done" % (run + 1, args.lockstep_runs), file=sys.stderr)
     finally:
         server.shutdown()
+        lockstep_server.shutdown()
         os.unlink(hosts.name)
 
     print("%d sequential fetches per scenario, %d runs of each shell, alternated; "
@@ -379,7 +515,24 @@ def main():
         ratios = [a / b for a, b in zip(after, before)]
         print("%-16s  %-24s  %-24s  %s" % (scenario, spread(before), spread(after), spread(ratios, "%.3fx")))
 
+    if lockstep_runs["patched"]:
+        print()
+        print("Lockstep: both shells at once, taking turns fetch by fetch, %d fetches per scenario, "
+              "%d runs (ms per fetch; ratios run by run; A/A = two unpatched shells, its ratio "
+              "is 1.000 but for noise):" % (args.lockstep_fetches, args.lockstep_runs))
+        print("%-16s  %-24s  %-24s  %-26s  %s" % (
+            "scenario", "unpatched", "patched", "patched/unpatched", "A/A (b/a)"))
+        for scenario in NON_MATCHING:
+            before = [r["unpatched"][scenario] for r in lockstep_runs["patched"]]
+            after = [r["patched"][scenario] for r in lockstep_runs["patched"]]
+            control = [r["b"][scenario] / r["a"][scenario] for r in lockstep_runs["control"]]
+            print("%-16s  %-24s  %-24s  %-26s  %s" % (
+                scenario, spread(before), spread(after),
+                spread([a / b for a, b in zip(after, before)], "%.3fx"), spread(control, "%.3fx")))
+
     patched = runs["patched"]
+    if not patched:
+        return
     if all(set(FOREIGN) <= set(r[0]) for r in patched):
         print()
         print("Answered by the foreign worker, patched shell (ratio to the same run's cross-origin network fetch):")

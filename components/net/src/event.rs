@@ -24,7 +24,7 @@ use net_traits::ResourceTimingType;
 use net_traits::ServiceWorkerManagerRequest;
 use net_traits::request::RequestBody;
 use net_traits::response::Response;
-use servo_base::generic_channel::{GenericCallback, GenericSender};
+use servo_base::generic_channel::GenericCallback;
 use servo_url::ServoUrl;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -101,7 +101,7 @@ pub(crate) struct Event {
     pub(crate) url: ServoUrl,
     pub(crate) timing_type: ResourceTimingType,
     pub(crate) registration_id: RegistrationId,
-    pub(crate) manager: GenericSender<ServiceWorkerManagerRequest>,
+    pub(crate) manager: GenericCallback<ServiceWorkerManagerRequest>,
     pub(crate) snapshot: RequestSnapshot,
     pub(crate) timeout: Option<Duration>,
 }
@@ -139,7 +139,8 @@ impl Event {
     /// answer (and a streamed body after it) comes back through `reply`, on
     /// whichever thread sends it, into the channel this fetch reads.
     /// Dropping `reply` (the worker died, the event was collected) closes
-    /// the channel. `None` when the manager is gone (go on to the network).
+    /// the channel. `None` when the manager is gone (go on to the network;
+    /// in one process its callback answers so itself).
     fn send(self, body: Option<Vec<u8>>) -> Option<Dispatched> {
         let Event {
             kind,
@@ -270,7 +271,7 @@ pub(crate) struct Dispatched {
     timing_type: ResourceTimingType,
     fetch_id: FetchId,
     registration_id: RegistrationId,
-    manager: GenericSender<ServiceWorkerManagerRequest>,
+    manager: GenericCallback<ServiceWorkerManagerRequest>,
     answers: UnboundedReceiver<ForeignFetchAnswer>,
     timeout: Option<Duration>,
 }

@@ -331,8 +331,8 @@ mod tests {
     use net_traits::blob_url_store::UrlWithBlobClaim;
     use net_traits::request::{Destination, RedirectMode, RequestMode};
     use net_traits::response::ResponseType;
-    use servo_base::generic_channel::GenericReceiver;
     use servo_base::id::{Index, PipelineNamespaceId};
+    use std::sync::mpsc::Receiver;
 
     use super::*;
     use crate::snapshot::tests::cross_origin_fetch;
@@ -374,7 +374,7 @@ mod tests {
     /// A manager thread that answers each fetch event with `answer`, and
     /// tells the test what it received.
     fn answering(
-        receiver: GenericReceiver<ServiceWorkerManagerRequest>,
+        receiver: Receiver<ServiceWorkerManagerRequest>,
         answer: impl Fn(&FetchEventRequest) -> Option<ForeignFetchAnswer> + Send + 'static,
     ) -> std::sync::mpsc::Receiver<FetchEventRequest> {
         let (seen_sender, seen) = std::sync::mpsc::channel();
