@@ -149,7 +149,7 @@ fn a_foreign_worker_answers_requests_in_its_scope_and_only_those() {
         format!("http fetch step 3.2: {b}/scope/inside.txt: dispatched fetch "),
         format!("http fetch step 3.2: {b}/scope/inside.txt: the worker answered"),
         // The one outside: matched locally, nothing sent.
-        format!("http fetch step 3.2: {b}/outside.txt: no foreign fetch registration matches"),
+        format!("http fetch step 3.2: {b}/outside.txt: outside the foreign fetch scopes"),
         format!("http fetch step 3.2: {b}/scope/inside.txt?hang: the worker did not answer in 2s"),
         // Servo's facts: a navigation and a same-origin request in the scope
         // are not eligible.

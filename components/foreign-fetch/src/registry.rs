@@ -191,6 +191,25 @@ impl ForeignFetchRegistration {
         self
     }
 
+    /// Match Service Worker for Foreign Fetch, steps 4 to 8: whether the
+    /// registration has an active worker one of whose foreign fetch scopes
+    /// the serialized `request_url` starts with.
+    fn in_foreign_scope(&self, request_url: &str) -> bool {
+        // Step 4. Let worker be registration's active worker.
+        // Step 5. If worker is null, return null.
+        if !self.state.is_active() {
+            return false;
+        }
+        // Step 6. Let requestURLString be the serialized requestURL.
+        // Step 7. For each URL scope in worker's list of foreign fetch scopes:
+        // Step 7.1. Let scopeString be the serialized scope.
+        // Step 7.2. If requestURLString starts with scopeString return worker.
+        // Step 8. Return null.
+        self.foreign_scopes
+            .iter()
+            .any(|scope| request_url.starts_with(scope.as_str()))
+    }
+
     /// Whether the worker registered foreign fetch scopes at all.
     pub fn has_foreign_fetch(&self) -> bool {
         !self.foreign_scopes.is_empty()
@@ -221,22 +240,7 @@ impl ForeignFetchRegistration {
     /// registration [Match Service Worker Registration](https://w3c.github.io/ServiceWorker/#scope-match-algorithm)
     /// returned for `request_url`.
     fn serves(&self, request_url: &str, request_origin: &Origin) -> bool {
-        // Match Service Worker for Foreign Fetch, step 4. Let worker be
-        // registration's active worker.
-        // Step 5. If worker is null, return null.
-        if !self.state.is_active() {
-            return false;
-        }
-        // Step 6. Let requestURLString be the serialized requestURL.
-        // Step 7. For each URL scope in worker's list of foreign fetch scopes:
-        // Step 7.1. Let scopeString be the serialized scope.
-        // Step 7.2. If requestURLString starts with scopeString return worker.
-        // Step 8. Return null.
-        if !self
-            .foreign_scopes
-            .iter()
-            .any(|scope| request_url.starts_with(scope.as_str()))
-        {
+        if !self.in_foreign_scope(request_url) {
             return false;
         }
         // Handle Foreign Fetch, step 8. If activeWorker's origin is the same
@@ -532,6 +536,18 @@ impl Registry {
         self.partitions.get(key)?.longest_match(url.as_str())
     }
 
+    /// Whether a request to `request_url` in partition `key` can be a
+    /// foreign fetch at all, whatever its origin: [Match Service Worker for
+    /// Foreign Fetch](https://w3c.github.io/ServiceWorker/#foreign-fetch-scope-match-algorithm)
+    /// steps 2 to 8 (the registration `url` matches has an active worker
+    /// whose foreign fetch scopes contain it). No allocation: a test to make
+    /// before the request's other facts are gathered; [`Registry::lookup`]
+    /// makes it again.
+    pub fn in_foreign_scope(&self, key: &PartitionKey, request_url: &Url) -> bool {
+        self.match_registration(key, request_url)
+            .is_some_and(|registration| registration.in_foreign_scope(request_url.as_str()))
+    }
+
     /// The foreign fetch worker for a request to `request_url` from
     /// `request_origin` in partition `key`: [Match Service Worker for Foreign Fetch](https://w3c.github.io/ServiceWorker/#foreign-fetch-scope-match-algorithm)
     /// and steps 6 to 11 of [Handle Foreign Fetch](https://w3c.github.io/ServiceWorker/#on-foreign-fetch-request-algorithm).
@@ -724,6 +740,50 @@ mod tests {
             lookup_id(&registry, "https://cdn.test/ff/intercept", &Origin::Opaque),
             Some(1)
         );
+    }
+
+    #[test]
+    fn in_foreign_scope_agrees_with_lookup_whatever_the_origin() {
+        let mut registry = registry(vec![
+            registration(
+                1,
+                "https://cdn.test/ff/",
+                &["https://cdn.test/ff/in/"],
+                AllowedOrigins::List(vec![page()]),
+            ),
+            registration(2, "https://cdn.test/scope/", &[], AllowedOrigins::Any),
+        ]);
+        let in_scope = |registry: &Registry, request: &str| {
+            registry.in_foreign_scope(&PartitionKey::Unpartitioned, &url(request))
+        };
+        assert!(in_scope(&registry, "https://cdn.test/ff/in/x"));
+        assert_eq!(
+            lookup_id(&registry, "https://cdn.test/ff/in/x", &page()),
+            Some(1)
+        );
+        // In the scopes, but not for this origin: `lookup` decides that.
+        let other = origin("https://other.test");
+        assert_eq!(
+            lookup_id(&registry, "https://cdn.test/ff/in/x", &other),
+            None
+        );
+        // Outside the foreign fetch scopes, the registration scopes, or in a
+        // registration without foreign fetch.
+        for request in [
+            "https://cdn.test/ff/out",
+            "https://cdn.test/r",
+            "https://cdn.test/scope/r",
+        ] {
+            assert!(!in_scope(&registry, request), "{request}");
+            assert_eq!(lookup_id(&registry, request, &page()), None, "{request}");
+        }
+        // No active worker.
+        registry.set_state(
+            &PartitionKey::Unpartitioned,
+            &url("https://cdn.test/ff/"),
+            WorkerState::Installing,
+        );
+        assert!(!in_scope(&registry, "https://cdn.test/ff/in/x"));
     }
 
     #[test]

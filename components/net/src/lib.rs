@@ -145,13 +145,25 @@ fn dispatch(
     // origin.)
     let url_origin = Origin::from_url(url.as_url());
     let key = partition(request);
-    if !registry.read().has_foreign_registrations(&key, &url_origin) {
-        debug!(
-            target: LOG_TARGET,
-            "http fetch step 3.2: {url}: no foreign fetch registration for {}",
-            url_origin.ascii_serialization()
-        );
-        return None;
+    {
+        let registry = registry.read();
+        if !registry.has_foreign_registrations(&key, &url_origin) {
+            debug!(
+                target: LOG_TARGET,
+                "http fetch step 3.2: {url}: no foreign fetch registration for {}",
+                url_origin.ascii_serialization()
+            );
+            return None;
+        }
+        // Then, still without copying anything of the request: is the URL in
+        // the foreign fetch scopes of the registration it matches?
+        if !registry.in_foreign_scope(&key, url.as_url()) {
+            debug!(
+                target: LOG_TARGET,
+                "http fetch step 3.2: {url}: outside the foreign fetch scopes"
+            );
+            return None;
+        }
     }
     // HTTP fetch step 3.2: "If response is null, request is a subresource
     // request, and request's origin is not same origin with request's
