@@ -51,6 +51,13 @@ of the machine, so the patched/unpatched ratio is not moved by drift
 between runs. The same lockstep with two unpatched shells (an A/A run)
 measures the resolution: its ratio would be 1.000 without noise.
 
+With `--layout PATCHED:UNPATCHED` pairs (`SFF_BENCH_LAYOUTS=K ./sff bench`
+links both shells again with their functions in K shuffled orders, the same
+seed for both), the same lockstep runs for each pair, and each unpatched
+layout against the next: a relink alone moves a shell's time, so a ratio
+that holds over several layouts is what the code costs, not where the
+linker happened to put it.
+
 Prints, for each scenario, the time per fetch (min / median / max over the
 runs) in both shells, the patched/unpatched ratio of each run (min / median
 / max), the foreign fetch scenarios as ratios to the same run's
@@ -470,7 +477,16 @@ def main():
     parser.add_argument("--lockstep-runs", type=int, default=9,
                         help="lockstep runs of each pair (patched + unpatched, and unpatched twice)")
     parser.add_argument("--lockstep-fetches", type=int, default=1000)
+    parser.add_argument("--layout", action="append", default=[], metavar="PATCHED:UNPATCHED",
+                        help="the two shells linked again with the same shuffled function order "
+                             "seed (`./sff bench` with SFF_BENCH_LAYOUTS); each pair runs in "
+                             "lockstep --layout-runs times, and each unpatched layout against "
+                             "the next (a relink alone)")
+    parser.add_argument("--layout-runs", type=int, default=3)
     args = parser.parse_args()
+    layouts = [tuple(pair.split(":", 1)) for pair in args.layout]
+    if any(len(pair) != 2 for pair in layouts):
+        parser.error("--layout takes PATCHED:UNPATCHED")
 
     current = {"lockstep": None}
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(
@@ -485,6 +501,7 @@ def main():
         hosts.write("127.0.0.1 localhost\n")
     runs = {"patched": [], "unpatched": []}
     lockstep_runs = {"patched": [], "control": []}
+    layout_runs = {"patched": [], "relink": []}
     try:
         for run in range(args.runs):
             # Alternate, so that drift in the machine's load hits both alike.
@@ -499,6 +516,15 @@ def main():
                 current["lockstep"] = Lockstep(names[0], names[1], args.timeout)
                 lockstep_runs[pair].append(lockstep_once(shells, lockstep_url, hosts.name, args.timeout))
             print("lockstep run %d/%d done" % (run + 1, args.lockstep_runs), file=sys.stderr)
+        for run in range(args.layout_runs if layouts else 0):
+            for k, (patched_k, unpatched_k) in enumerate(layouts):
+                next_unpatched = layouts[(k + 1) % len(layouts)][1]
+                for pair, shells in (("patched", (("unpatched", unpatched_k), ("patched", patched_k))),
+                                     ("relink", (("a", unpatched_k), ("b", next_unpatched)))):
+                    names = [name for name, _ in shells][::1 if run % 2 == 0 else -1]
+                    current["lockstep"] = Lockstep(names[0], names[1], args.timeout)
+                    layout_runs[pair].append(lockstep_once(shells, lockstep_url, hosts.name, args.timeout))
+            print("layout run %d/%d done" % (run + 1, args.layout_runs), file=sys.stderr)
     finally:
         server.shutdown()
         lockstep_server.shutdown()
@@ -529,6 +555,17 @@ def main():
             print("%-16s  %-24s  %-24s  %-26s  %s" % (
                 scenario, spread(before), spread(after),
                 spread([a / b for a, b in zip(after, before)], "%.3fx"), spread(control, "%.3fx")))
+
+    if layout_runs["patched"]:
+        print()
+        print("Lockstep over %d shuffled function orders (lld --shuffle-sections; patched and unpatched "
+              "linked with the same seed), %d runs each; relink = unpatched, one seed / the next "
+              "(the same code, another layout):" % (len(layouts), args.layout_runs))
+        print("%-16s  %-26s  %s" % ("scenario", "patched/unpatched", "relink (b/a)"))
+        for scenario in NON_MATCHING:
+            ratios = [r["patched"][scenario] / r["unpatched"][scenario] for r in layout_runs["patched"]]
+            relink = [r["b"][scenario] / r["a"][scenario] for r in layout_runs["relink"]]
+            print("%-16s  %-26s  %s" % (scenario, spread(ratios, "%.3fx"), spread(relink, "%.3fx")))
 
     patched = runs["patched"]
     if not patched:
