@@ -38,8 +38,8 @@ pub struct HandleFetched<A> {
     /// For a navigation that a registration's active worker now controls,
     /// that worker: HTTP fetch puts it on the response
     /// (`Response::service_worker_controller`), and so the document the
-    /// navigation creates learns its controller.
-    pub controller: Option<Controller>,
+    /// navigation creates learns its controller. Boxed, as on the response.
+    pub controller: Option<Box<Controller>>,
     /// The worker's answer: `None` to go on to foreign fetch and the
     /// network (nothing was sent, or the worker did not call
     /// `respondWith`). Await it before anything else of HTTP fetch.
@@ -57,9 +57,9 @@ pub fn handle_fetch(
     sw_managers: &ServiceWorkerManagers,
     registry: &RwLock<Registry>,
 ) -> HandleFetched<impl Future<Output = Option<Answered>> + Send + use<>> {
-    let (controller, dispatch) = dispatch(request, sw_managers, registry, dispatch_timeout());
+    let (controller, dispatch) = dispatch(request, sw_managers, registry, dispatch_timeout);
     HandleFetched {
-        controller,
+        controller: controller.map(Box::new),
         answer: async move {
             match dispatch {
                 Some(dispatch) => dispatch.answer().await,
@@ -75,7 +75,7 @@ fn dispatch(
     request: &Request,
     sw_managers: &ServiceWorkerManagers,
     registry: &RwLock<Registry>,
-    timeout: Option<Duration>,
+    timeout: fn() -> Option<Duration>,
 ) -> (Option<Controller>, Option<Dispatch>) {
     // The client: a navigation's reserved client (the new document's
     // pipeline), or the client of a subresource request (a document, or a
@@ -159,7 +159,7 @@ fn navigation(
     pipeline: PipelineId,
     sw_managers: &ServiceWorkerManagers,
     registry: &RwLock<Registry>,
-    timeout: Option<Duration>,
+    timeout: fn() -> Option<Duration>,
 ) -> (Option<Controller>, Option<Dispatch>) {
     // The cheapest test first: no registration, and nothing to forget.
     {
@@ -293,7 +293,7 @@ fn send(
     key: PartitionKey,
     snapshot: RequestSnapshot,
     sw_managers: &ServiceWorkerManagers,
-    timeout: Option<Duration>,
+    timeout: fn() -> Option<Duration>,
 ) -> Option<Dispatch> {
     let url = request.current_url();
     let origin = ServoUrl::from_url(controller.scope.clone()).origin();
@@ -312,7 +312,7 @@ fn send(
         registration_id: controller.registration_id,
         manager,
         snapshot,
-        timeout,
+        timeout: timeout(),
     }
     .dispatch(request.body.as_ref())
 }
@@ -421,7 +421,7 @@ mod tests {
         registry: &RwLock<Registry>,
     ) -> (Option<Controller>, Option<Answered>) {
         let handled = handle_fetch(request, managers, registry);
-        (handled.controller, block_on(handled.answer))
+        (handled.controller.map(|controller| *controller), block_on(handled.answer))
     }
 
     #[test]
@@ -688,7 +688,7 @@ mod tests {
             &subresource(pipeline(3)),
             &managers,
             &registry,
-            Some(Duration::from_millis(100)),
+            || Some(Duration::from_millis(100)),
         );
         let response = block_on(dispatched.unwrap().answer()).unwrap().response;
         assert!(response.is_network_error());
