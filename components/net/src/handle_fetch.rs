@@ -421,7 +421,10 @@ mod tests {
         registry: &RwLock<Registry>,
     ) -> (Option<Controller>, Option<Answered>) {
         let handled = handle_fetch(request, managers, registry);
-        (handled.controller.map(|controller| *controller), block_on(handled.answer))
+        (
+            handled.controller.map(|controller| *controller),
+            block_on(handled.answer),
+        )
     }
 
     #[test]
@@ -684,12 +687,9 @@ mod tests {
             .write()
             .set_controller(client_key(pipeline(3)), Some(RegistrationId(4)));
         let start = Instant::now();
-        let (_, dispatched) = dispatch(
-            &subresource(pipeline(3)),
-            &managers,
-            &registry,
-            || Some(Duration::from_millis(100)),
-        );
+        let (_, dispatched) = dispatch(&subresource(pipeline(3)), &managers, &registry, || {
+            Some(Duration::from_millis(100))
+        });
         let response = block_on(dispatched.unwrap().answer()).unwrap().response;
         assert!(response.is_network_error());
         assert!(start.elapsed() < Duration::from_secs(5));

@@ -451,12 +451,9 @@ pub(crate) mod tests {
         let registry = registry(WorkerState::Activated);
         let start = Instant::now();
         // The receiver keeps every message (and the callback) alive.
-        let dispatched = dispatch(
-            &request,
-            &managers,
-            &registry,
-            || Some(Duration::from_millis(100)),
-        )
+        let dispatched = dispatch(&request, &managers, &registry, || {
+            Some(Duration::from_millis(100))
+        })
         .unwrap();
         let response = block_on(dispatched.answer()).unwrap().response;
         assert!(response.is_network_error());
@@ -530,12 +527,9 @@ pub(crate) mod tests {
         let request = snapshot::tests::cross_origin_fetch();
         let registry = registry(WorkerState::Activated);
         let start = Instant::now();
-        let dispatched = dispatch(
-            &request,
-            &managers,
-            &registry,
-            || Some(Duration::from_secs(30)),
-        )
+        let dispatched = dispatch(&request, &managers, &registry, || {
+            Some(Duration::from_secs(30))
+        })
         .unwrap();
         let response = block_on(dispatched.answer()).unwrap().response;
         assert!(response.is_network_error());
