@@ -68,6 +68,7 @@ Standard library only; loopback only; every run bounded by --timeout.
 """
 import argparse
 import http.server
+import math
 import os
 import re
 import statistics
@@ -466,6 +467,25 @@ def spread(values, fmt="%.3f"):
     return " / ".join(fmt % v for v in (min(values), statistics.median(values), max(values)))
 
 
+def median_interval(values, fmt="%.3fx"):
+    """A distribution-free 95 % confidence interval of the median: the
+    order statistics x(k) and x(n + 1 - k), with the largest k such that
+    P(Binomial(n, 1/2) < k) <= 0.025 (so at least 95 % coverage). Runs
+    of a lockstep are independent, and nothing is assumed of their
+    spread. "-" below 6 runs, where no such k exists."""
+    n = len(values)
+    k, tail = 0, 0.0
+    while True:
+        below = tail + math.comb(n, k) / 2 ** n
+        if below > 0.025:
+            break
+        k, tail = k + 1, below
+    if k == 0:
+        return "-"
+    ordered = sorted(values)
+    return "%s to %s" % (fmt % ordered[k - 1], fmt % ordered[n - k])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patched", required=True)
@@ -548,13 +568,20 @@ def main():
               "is 1.000 but for noise):" % (args.lockstep_fetches, args.lockstep_runs))
         print("%-16s  %-24s  %-24s  %-26s  %s" % (
             "scenario", "unpatched", "patched", "patched/unpatched", "A/A (b/a)"))
+        intervals = []
         for scenario in NON_MATCHING:
             before = [r["unpatched"][scenario] for r in lockstep_runs["patched"]]
             after = [r["patched"][scenario] for r in lockstep_runs["patched"]]
+            ratios = [a / b for a, b in zip(after, before)]
             control = [r["b"][scenario] / r["a"][scenario] for r in lockstep_runs["control"]]
             print("%-16s  %-24s  %-24s  %-26s  %s" % (
                 scenario, spread(before), spread(after),
-                spread([a / b for a, b in zip(after, before)], "%.3fx"), spread(control, "%.3fx")))
+                spread(ratios, "%.3fx"), spread(control, "%.3fx")))
+            intervals.append((scenario, median_interval(ratios), median_interval(control)))
+        print("95 %% confidence interval of each median (order statistics, %d runs):" % args.lockstep_runs)
+        print("%-16s  %-26s  %s" % ("scenario", "patched/unpatched", "A/A (b/a)"))
+        for scenario, ratios, control in intervals:
+            print("%-16s  %-26s  %s" % (scenario, ratios, control))
 
     if layout_runs["patched"]:
         print()
