@@ -68,6 +68,7 @@ Standard library only; loopback only; every run bounded by --timeout.
 """
 import argparse
 import http.server
+import json
 import math
 import os
 import re
@@ -503,6 +504,8 @@ def main():
                              "lockstep --layout-runs times, and each unpatched layout against "
                              "the next (a relink alone)")
     parser.add_argument("--layout-runs", type=int, default=3)
+    parser.add_argument("--save", metavar="FILE",
+                        help="write every run's figures (ms per fetch, per shell and scenario) as JSON")
     args = parser.parse_args()
     layouts = [tuple(pair.split(":", 1)) for pair in args.layout]
     if any(len(pair) != 2 for pair in layouts):
@@ -550,6 +553,11 @@ def main():
         lockstep_server.shutdown()
         os.unlink(hosts.name)
 
+    if args.save:
+        with open(args.save, "w") as out:
+            json.dump({"runs": {name: [r[0] for r in rs] for name, rs in runs.items()},
+                       "lockstep": lockstep_runs, "layouts": layouts, "layout_runs": layout_runs},
+                      out, indent=1)
     print("%d sequential fetches per scenario, %d runs of each shell, alternated; "
           "figures are min / median / max over the runs" % (args.fetches, args.runs))
     print()
@@ -589,10 +597,22 @@ def main():
               "linked with the same seed), %d runs each; relink = unpatched, one seed / the next "
               "(the same code, another layout):" % (len(layouts), args.layout_runs))
         print("%-16s  %-26s  %s" % ("scenario", "patched/unpatched", "relink (b/a)"))
+        per_layout = []
         for scenario in NON_MATCHING:
             ratios = [r["patched"][scenario] / r["unpatched"][scenario] for r in layout_runs["patched"]]
             relink = [r["b"][scenario] / r["a"][scenario] for r in layout_runs["relink"]]
             print("%-16s  %-26s  %s" % (scenario, spread(ratios, "%.3fx"), spread(relink, "%.3fx")))
+            # The runs are appended run by run, each run over every layout.
+            medians = [statistics.median(ratios[k::len(layouts)]) for k in range(len(layouts))]
+            per_layout.append((scenario, medians, median_interval(ratios), median_interval(relink)))
+        print("Median of each layout (patched/unpatched), and a 95 %% interval of the median of all "
+              "%d runs (it takes the runs as independent; runs of one layout share its cost, so the "
+              "spread of the layouts' medians is the fairer measure of what a layout moves):"
+              % len(layout_runs["patched"]))
+        print("%-16s  %-36s  %-24s  %s" % ("scenario", "per layout", "all runs, 95 %", "relink, 95 %"))
+        for scenario, medians, ratios, relink in per_layout:
+            print("%-16s  %-36s  %-24s  %s" % (
+                scenario, " ".join("%.3f" % m for m in medians), ratios, relink))
 
     patched = runs["patched"]
     if not patched:
